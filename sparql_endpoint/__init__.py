@@ -1,0 +1,1 @@
+"""The SPARQL endpoint and linked-data server (see issue "SPARQL 1.1 endpoint")."""
