@@ -7,11 +7,13 @@ prefixes. ``PREFIXES`` is the same table for pyoxigraph serializers and SPARQL p
 from __future__ import annotations
 
 from rdflib import Dataset, Graph, Namespace
-from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
 DEFAULT_BASE = "https://w3id.org/health-equity-guide/"
 
 SCHEMA = Namespace("https://schema.org/")
+#: An open namespace: rdflib's closed DCAT namespace lacks DCAT 3 terms (dcat:inSeries, dcat:version...).
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 HEG = Namespace(DEFAULT_BASE + "ontology#")
 
 #: prefix -> namespace IRI for the vocabularies we reuse (the base-dependent ones are added by
@@ -49,6 +51,11 @@ class IRISpace:
     @property
     def prefixes(self) -> dict[str, str]:
         return {"heg": str(self.heg), "hegid": str(self.id), **STANDARD_PREFIXES}
+
+    @property
+    def turtle_prefixes(self) -> dict[str, str]:
+        """Prefixes for Turtle and TriG: without ``hegid:``, whose local names would need ``\\/``."""
+        return {p: iri for p, iri in self.prefixes.items() if p != "hegid"}
 
     def bind(self, graph: Graph | Dataset) -> Graph | Dataset:
         for prefix, iri in self.prefixes.items():

@@ -1,0 +1,225 @@
+"""Write an immutable release directory and switch ``latest`` to it atomically.
+
+Everything is written into a hidden staging directory next to the releases; only when every file, the
+store and the manifest are complete is it renamed into place (one ``rename``), and only then is the
+``latest`` symlink replaced (another ``rename``). A build that fails or is killed at any point leaves the
+previous release and ``latest`` untouched; its staging directory is removed by the next build.
+
+Layout of ``build/releases/<version>/`` (see docs/releases.md):
+``heg.ttl heg.nt heg.jsonld heg.trig`` (+ ``.gz``), ``context.jsonld``, ``ontology.ttl``, ``shapes.ttl``,
+``void.ttl``, ``validation-report.ttl``, ``validation-report.txt``, ``SHA256SUMS``, ``manifest.json`` and
+``store/`` (a pyoxigraph store holding the named graphs data, ontology, shapes and metadata).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .context import jsonld_context
+from .dumps import FORMATS, MEDIA_TYPES, TermConverter, gzip_file, to_quads, to_triples, write_jsonld, write_rdf
+from .errors import ReleaseError
+from .metadata import FileInfo, metadata_graph
+from .pipeline import PipelineResult
+
+log = logging.getLogger(__name__)
+
+GRAPH_NAMES = ("data", "ontology", "shapes", "metadata")
+STAGING_PREFIX = ".staging-"
+from .reader import MANIFEST, read_manifest
+
+
+@dataclass
+class ReleaseOutcome:
+    path: Path
+    version: str
+    reused: bool  # the same content was already released under this version
+    manifest: dict[str, Any]
+    timings: dict[str, float]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_info(root: Path, name: str) -> FileInfo:
+    path = root / name
+    media_type = MEDIA_TYPES[path.suffix.lstrip(".")]
+    return FileInfo(name, media_type, path.stat().st_size, sha256_of(path))
+
+
+@contextmanager
+def _build_lock(releases: Path) -> Iterator[None]:
+    """One build at a time per releases directory (a second one fails fast with a clear message)."""
+    releases.mkdir(parents=True, exist_ok=True)
+    with (releases / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ReleaseError(f"another build is writing to {releases}; wait for it to finish") from exc
+        yield
+
+
+def _clean_staging(releases: Path) -> None:
+    for leftover in releases.glob(STAGING_PREFIX + "*"):
+        log.warning("removing %s left by an interrupted build", leftover)
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def latest_version(releases: Path) -> str | None:
+    link = releases / "latest"
+    if link.is_symlink() and (releases / os.readlink(link) / MANIFEST).is_file():
+        return os.readlink(link)
+    return None
+
+
+def _switch_latest(releases: Path, version: str) -> None:
+    tmp = releases / f".latest-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(version)
+    os.replace(tmp, releases / "latest")  # atomic: readers see the old or the new target
+
+
+def content_digest(result: PipelineResult, convert: TermConverter) -> str:
+    """SHA-256 over the sorted N-Quads of data, ontology and shapes: the release's identity."""
+    digest = hashlib.sha256()
+    graphs = {"data": result.data, "ontology": result.ontology, "shapes": result.shapes}
+    for name, graph in graphs.items():
+        digest.update(name.encode())
+        digest.update(ox.serialize(to_triples(graph, convert), format=ox.RdfFormat.N_TRIPLES))
+    return digest.hexdigest()
+
+
+def write_release(result: PipelineResult, out_dir: Path, *, version: str | None = None) -> ReleaseOutcome:
+    """Write the release of a validated pipeline result under ``out_dir/releases``."""
+    if not result.validation.conforms:
+        raise ReleaseError("refusing to release a graph with SHACL violations")
+    dataset = result.sources.of("dataset")[0]
+    version = version or str(dataset["version"])
+    releases = Path(out_dir) / "releases"
+    timings: dict[str, float] = {}
+    with _build_lock(releases):
+        _clean_staging(releases)
+        convert = TermConverter()
+        start = time.perf_counter()
+        digest = content_digest(result, convert)
+        timings["digest"] = time.perf_counter() - start
+        final = releases / version
+        if final.exists():
+            manifest = read_manifest(final)
+            if manifest.get("digest") != digest:
+                raise ReleaseError(
+                    f"release {version} already exists in {releases} with different content; releases are "
+                    f"immutable: bump `version` in data/dataset.yaml (or pass --version) and build again"
+                )
+            _switch_latest(releases, version)
+            return ReleaseOutcome(final, version, True, manifest, timings)
+        previous = latest_version(releases)
+        staging = releases / f"{STAGING_PREFIX}{version}-{os.getpid()}"
+        staging.mkdir()
+        try:
+            manifest = _write_files(result, staging, version, previous, digest, convert, timings)
+            os.rename(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _switch_latest(releases, version)
+        return ReleaseOutcome(final, version, False, manifest, timings)
+
+
+def _write_files(
+    result: PipelineResult, root: Path, version: str, previous: str | None, digest: str,
+    convert: TermConverter, timings: dict[str, float],
+) -> dict[str, Any]:
+    space = result.space
+    base = space.base
+    prefixes = space.turtle_prefixes
+    built_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    graph_iris = {name: f"{base}graph/{name}" for name in GRAPH_NAMES}
+
+    start = time.perf_counter()
+    data_triples = to_triples(result.data, convert)
+    write_rdf(root / "heg.ttl", data_triples, FORMATS["turtle"], prefixes)
+    write_rdf(root / "heg.nt", data_triples, FORMATS["ntriples"], prefixes)
+    timings["turtle+ntriples"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    context = jsonld_context(space)
+    (root / "context.jsonld").write_text(json.dumps(context, indent=1) + "\n", encoding="utf-8")
+    write_jsonld(root / "heg.jsonld", result.data, context)
+    timings["jsonld"] = time.perf_counter() - start
+
+    write_rdf(root / "ontology.ttl", to_triples(result.ontology, convert), FORMATS["turtle"], prefixes)
+    write_rdf(root / "shapes.ttl", to_triples(result.shapes, convert), FORMATS["turtle"], prefixes)
+    write_rdf(root / "validation-report.ttl", to_triples(result.validation.report_graph, convert),
+              FORMATS["turtle"], prefixes)
+    (root / "validation-report.txt").write_text(result.validation.report_text, encoding="utf-8")
+
+    start = time.perf_counter()
+    described = ["heg.ttl", "heg.nt", "heg.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl",
+                 "validation-report.ttl", "validation-report.txt"]
+    for name in ["heg.ttl", "heg.nt", "heg.jsonld"]:
+        described.append(gzip_file(root / name).name)
+    infos = [_file_info(root, name) for name in described]
+    timings["gzip+checksums"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    sizes = {"data": len(result.data), "ontology": len(result.ontology), "shapes": len(result.shapes)}
+    metadata = metadata_graph(
+        space=space, sources=result.sources, version=version, previous=previous, built_at=built_at,
+        data=result.data, files=infos, graph_sizes=sizes,
+        undescribed=[("heg.trig", FORMATS["trig"].media_type), ("heg.trig.gz", "application/gzip"),
+                     ("void.ttl", "text/turtle"), (MANIFEST, "application/json"), ("SHA256SUMS", "text/plain")],
+    )
+    sizes["metadata"] = len(metadata)
+    write_rdf(root / "void.ttl", to_triples(metadata, convert), FORMATS["turtle"], prefixes)
+    graphs = {graph_iris["data"]: result.data, graph_iris["ontology"]: result.ontology,
+              graph_iris["shapes"]: result.shapes, graph_iris["metadata"]: metadata}
+    write_rdf(root / "heg.trig", list(to_quads(graphs, convert)), FORMATS["trig"], prefixes)
+    gzip_file(root / "heg.trig")
+    timings["metadata+trig"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    store = ox.Store(str(root / "store"))
+    store.bulk_extend(to_quads(graphs, convert))
+    store.flush()
+    del store
+    timings["store"] = time.perf_counter() - start
+
+    files = [*infos, *(_file_info(root, n) for n in ("heg.trig", "heg.trig.gz", "void.ttl"))]
+    (root / "SHA256SUMS").write_text("".join(f"{f.sha256}  {f.path}\n" for f in sorted(files, key=lambda f: f.path)),
+                                     encoding="utf-8")
+    manifest = {
+        "version": version,
+        "base_iri": base,
+        "built_at": built_at,
+        "previous_version": previous,
+        "digest": digest,
+        "graphs": graph_iris,
+        "triples": {**sizes, "total": sum(sizes.values())},
+        "validation": {"conforms": result.validation.conforms, "violations": result.validation.violations,
+                       "warnings": result.validation.warnings, "infos": result.validation.infos},
+        "files": [f.__dict__ for f in sorted(files, key=lambda f: f.path)],
+        "store": "store",
+    }
+    # Written last: a directory without a manifest is never taken for a release.
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return manifest
