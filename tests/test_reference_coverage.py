@@ -208,6 +208,9 @@ def test_relaunch_practice(stage, ref):
     assert p.get("group_basis"), "every stage placement needs its basis"
     if explicit:
         assert p["group_confidence"] == "high"
+    else:
+        # the reference gives no level for an inferred stage: the most cautious one is used, and said so
+        assert p["group_confidence"] == "low" and "confidence level" in p["group_basis"]
     notes = " ".join(p.get("notes", []))
     for key in ("stage_note", "other_content", "elements_note"):
         if ref.get(key):
