@@ -1,0 +1,169 @@
+"""The endpoint's exceptions and their one mapping to HTTP responses.
+
+Every error carries an HTTP status, a short title, a message in the client's terms and a hint saying how
+to fix the problem. :func:`register_error_handlers` maps them (and Werkzeug's own HTTP errors) to
+responses once, in the application factory. The body is plain text or JSON, chosen by ``Accept``; an
+unexpected exception becomes a 500 that shows no internals, only a reference to the log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class EndpointError(Exception):
+    """Base of every error the endpoint reports."""
+
+    status = 500
+    title = "Internal Server Error"
+    hint = "Try again later; if it persists, report it to the operator with the reference shown."
+
+    def __init__(self, message: str, *, hint: str | None = None, headers: dict[str, str] | None = None,
+                 **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+        self.headers = headers or {}
+        self.context = context
+
+
+class ConfigError(EndpointError):
+    """A setting is invalid (raised at start-up, before any request)."""
+
+    title = "Configuration error"
+    hint = "Fix the setting named in the message (see docs/endpoint.md)."
+
+
+class ReleaseError(ConfigError):
+    """The release directory is missing or incomplete (raised at start-up)."""
+
+    hint = "Build a release with `heg build`, or point --release / HEG_RELEASE_DIR at a release directory."
+
+
+class BadRequest(EndpointError):
+    status = 400
+    title = "Bad Request"
+    hint = "See the SPARQL 1.1 Protocol: send the query as ?query=, a form field `query`, or an application/sparql-query body."
+
+
+class QuerySyntaxError(BadRequest):
+    title = "Query syntax error"
+    hint = "Fix the query at the line and column given; the message lists what the parser expected there."
+
+
+class ServiceNotAllowed(BadRequest):
+    title = "SERVICE not allowed"
+
+
+class GraphNotInRelease(BadRequest):
+    title = "Graph not in this dataset"
+
+
+class QueryTooComplex(BadRequest):
+    title = "Query too complex"
+
+
+class ReadOnly(EndpointError):
+    status = 403
+    title = "Forbidden: read-only endpoint"
+    hint = ("This endpoint answers queries (SELECT, ASK, CONSTRUCT, DESCRIBE) only; download the release "
+            "dumps and load them into your own store to change data.")
+
+
+class NotAcceptable(EndpointError):
+    status = 406
+    title = "Not Acceptable"
+
+
+class RequestTooLarge(EndpointError):
+    status = 413
+    title = "Request Entity Too Large"
+
+
+class UnsupportedMediaType(EndpointError):
+    status = 415
+    title = "Unsupported Media Type"
+    hint = ("POST the query as application/x-www-form-urlencoded (field `query`) or as an "
+            "application/sparql-query body.")
+
+
+class QueryFailed(EndpointError):
+    """The engine failed on a query (not the client's fault)."""
+
+    title = "Query failed"
+
+
+class Overloaded(EndpointError):
+    status = 503
+    title = "Service Unavailable: too many queries"
+
+
+class QueryTimeout(EndpointError):
+    status = 504
+    title = "Query timeout"
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/plain", "application/json"], default="text/plain")
+    return best == "application/json"
+
+
+def error_response(status: int, title: str, message: str, hint: str,
+                   headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    """The one place an error body is written (plain text or JSON by Accept)."""
+    if wants_json():
+        body = {"error": {"status": status, "title": title, "message": message, "hint": hint, **extra}}
+        response = Response(json.dumps(body), status=status, mimetype="application/json")
+    else:
+        text = f"{status} {title}\n\n{message}\n\nHow to fix it: {hint}\n"
+        response = Response(text, status=status, mimetype="text/plain")
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _http_hint(exc: HTTPException) -> str:
+    code = exc.code or 500
+    if code == 404:
+        return "Check the path: the SPARQL endpoint is at /sparql."
+    if code == 405:
+        allowed = ", ".join(getattr(exc, "valid_methods", None) or ["GET", "POST"])
+        return f"Use one of the allowed methods: {allowed}."
+    if code == 413:
+        return "Send a smaller request."
+    return "Check the request against the SPARQL 1.1 Protocol."
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(EndpointError)
+    def _endpoint_error(exc: EndpointError) -> Response:
+        if exc.status >= 500:
+            log.warning("%s: %s", exc.title, exc.message)
+        extra = {k: v for k, v in exc.context.items() if isinstance(v, (str, int, float))}
+        return error_response(exc.status, exc.title, exc.message, exc.hint, exc.headers, **extra)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        code = exc.code or 500
+        response = error_response(code, exc.name, exc.description or exc.name, _http_hint(exc))
+        if code == 405 and getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[union-attr]
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        reference = uuid.uuid4().hex[:12]
+        log.error("unexpected error, reference %s", reference, exc_info=exc)
+        return error_response(500, "Internal Server Error",
+                              f"The server failed to answer this request (reference {reference}).",
+                              EndpointError.hint, reference=reference)

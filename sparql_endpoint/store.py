@@ -1,0 +1,111 @@
+"""The release being served and the store protocol that answers queries over it.
+
+``Store`` is what the SPARQL views need: the release's description and ``execute(job, timeout)``.
+``LocalStore`` runs queries on the release's pyoxigraph store through a pool of worker processes. A remote
+SPARQL 1.1 store (a later issue) is another implementation registered in :data:`STORE_KINDS`; the
+application picks one by the ``STORE_KIND`` setting, by lookup.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import ReleaseError
+from .executor import Job, Outcome, WorkerPool
+
+MANIFEST_KEYS = ("version", "base_iri", "digest", "graphs", "triples")
+
+
+@dataclass(frozen=True)
+class Release:
+    """An immutable release directory, as described by its manifest."""
+
+    path: Path
+    version: str
+    base_iri: str
+    digest: str
+    graphs: dict[str, str]
+    triples: dict[str, int]
+    built_at: str
+    store_path: Path
+    void_path: Path | None
+
+    @property
+    def graph_iris(self) -> frozenset[str]:
+        return frozenset(self.graphs.values())
+
+
+def load_release(directory: str | os.PathLike[str]) -> Release:
+    """Read and check a release directory (following the ``latest`` symlink once, at start-up)."""
+    given = Path(directory)
+    if not given.exists():
+        raise ReleaseError(f"release directory {given} does not exist")
+    path = given.resolve()
+    manifest_path = path / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReleaseError(f"{manifest_path} is missing: {path} is not a release directory") from None
+    except (OSError, ValueError) as exc:
+        raise ReleaseError(f"{manifest_path} cannot be read as JSON: {exc}") from None
+    missing = [key for key in MANIFEST_KEYS if key not in manifest]
+    if missing:
+        raise ReleaseError(f"{manifest_path} lacks {', '.join(missing)}")
+    store_path = path / manifest.get("store", "store")
+    if not store_path.is_dir():
+        raise ReleaseError(f"the release's store {store_path} is missing")
+    void_path = path / "void.ttl"
+    return Release(path=path, version=str(manifest["version"]), base_iri=str(manifest["base_iri"]),
+                   digest=str(manifest["digest"]), graphs=dict(manifest["graphs"]),
+                   triples={k: int(v) for k, v in manifest["triples"].items()},
+                   built_at=str(manifest.get("built_at", "")), store_path=store_path,
+                   void_path=void_path if void_path.is_file() else None)
+
+
+class Store(Protocol):
+    """What answers queries: one release, read-only."""
+
+    release: Release
+
+    def execute(self, job: Job, timeout: float) -> Outcome: ...
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class LocalStore:
+    """The release's pyoxigraph store, opened read-only by each query worker process."""
+
+    def __init__(self, release: Release, pool: WorkerPool) -> None:
+        self.release = release
+        self.pool = pool
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> LocalStore:
+        release = load_release(config["RELEASE_DIR"])
+        pool = WorkerPool(str(release.store_path), size=config["QUERY_WORKERS"], queue_size=config["QUEUE_SIZE"],
+                          queue_wait=config["QUEUE_WAIT"], retry_after=config["RETRY_AFTER"],
+                          memory_mb=config["WORKER_MEMORY_MB"],
+                          sandbox=config["WORKER_SANDBOX"] and not config["SERVICE_ALLOWLIST"])
+        return cls(release, pool)
+
+    def execute(self, job: Job, timeout: float) -> Outcome:
+        return self.pool.run(job, timeout)
+
+    def start(self) -> None:
+        self.pool.start()
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+#: STORE_KIND -> factory. A remote SPARQL store registers here.
+STORE_KINDS: dict[str, Callable[[Mapping[str, Any]], Store]] = {
+    "local": LocalStore.from_config,
+}
