@@ -58,7 +58,8 @@ class GraphBuilder:
 
     def code(self, s: URIRef, p: URIRef, value: str | None) -> None:
         if value:
-            self.graph.add((s, p, Literal(value, datatype=XSD.string)))
+            # A plain literal is xsd:string in RDF 1.1; rdflib only equates them when no datatype is given.
+            self.graph.add((s, p, Literal(value)))
 
     def number(self, s: URIRef, p: URIRef, value: int | None) -> None:
         if value is not None:

@@ -103,7 +103,7 @@ def metadata_graph(
     meta.add((dataset, DCTERMS.description, Literal(dataset_record["description"], lang="en")))
     meta.add((dataset, DCTERMS.license, URIRef(dataset_record["license"])))
     meta.add((dataset, DCAT.hasCurrentVersion, release))
-    meta.add((dataset, VOID.uriSpace, Literal(space.entity(""), datatype=XSD.string)))
+    meta.add((dataset, VOID.uriSpace, Literal(space.entity(""))))
     meta.add((dataset, VOID.sparqlEndpoint, URIRef(space.base + "sparql")))
     meta.add((dataset, VOID.rootResource, URIRef(space.entity("edition", "2017"))))
     if dataset_record.get("homepage"):
@@ -167,9 +167,9 @@ def metadata_graph(
         node = URIRef(f"{release}/coverage/{row['what']}")
         meta.add((release, heg.coverage, node))
         meta.add((node, RDF.type, heg.Coverage))
-        meta.add((node, SKOS.notation, Literal(str(row["what"]), datatype=XSD.string)))
+        meta.add((node, SKOS.notation, Literal(str(row["what"]))))
         meta.add((node, heg.publishedCount, Literal(row["published"], datatype=XSD.integer)))
-        meta.add((node, heg.countQualifier, Literal(str(row["qualifier"]), datatype=XSD.string)))
+        meta.add((node, heg.countQualifier, Literal(str(row["qualifier"]))))
         meta.add((node, heg.foundCount, Literal(row["found"], datatype=XSD.integer)))
         for url in row["source"]:  # type: ignore[union-attr]
             meta.add((node, DCTERMS.source, URIRef(url)))
