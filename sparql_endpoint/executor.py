@@ -191,7 +191,8 @@ class WorkerPool:
         except (EOFError, OSError, TimeoutError) as exc:
             status, info = "failed", str(exc)
         if status != "ready" or self._closed:
-            if status != "ready":
+            stopped_by_signal = (worker.process.exitcode or 0) < 0 and worker.process.exitcode != -11
+            if status != "ready" and not stopped_by_signal:
                 log.error("query worker failed to start: %s", info)
                 self._failures += 1
             self._discard(worker)
