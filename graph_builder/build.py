@@ -8,6 +8,7 @@ state published facts only; inferred placements and crosswalk links become quali
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, SKOS, XSD
@@ -39,6 +40,8 @@ class GraphBuilder:
         self.heg = space.heg
         self.graph = space.new_graph()
         self.group_kind: dict[str, str] = {}
+        #: entity IRI -> (source file, line), so SHACL results can point back at the sources
+        self.origins: dict[URIRef, tuple[Path, int]] = {}
 
     # -- small helpers -------------------------------------------------------------------------
     def iri(self, *parts: str) -> URIRef:
@@ -84,6 +87,7 @@ class GraphBuilder:
         return self.iri(GROUP_PATH.get(self.group_kind.get(slug, "category"), "category"), slug)
 
     def provenance(self, s: URIRef, record: Record) -> None:
+        self.origins.setdefault(s, (record.file, record.line))
         self.links(s, DCTERMS.source, record.get("source"))
         self.texts(s, SKOS.editorialNote, record.get("notes"))
         self.add(s, self.heg.confidence, self.concept("confidence", record.get("confidence")))
@@ -95,12 +99,14 @@ class GraphBuilder:
     def vocabularies(self, sources: Sources) -> None:
         for vocab in sources.of("vocabulary"):
             scheme = self.iri(vocab.key)
+            self.origins.setdefault(scheme, (vocab.file, vocab.line))
             self.add(scheme, RDF.type, SKOS.ConceptScheme)
             self.text(scheme, DCTERMS.title, vocab.get("title"))
             self.text(scheme, SKOS.definition, vocab.get("definition"))
         for concept in sources.of("concept"):
             node = self.iri(concept.parent, concept.key)
             scheme = self.iri(concept.parent)
+            self.origins.setdefault(node, (concept.file, concept.line))
             self.add(node, RDF.type, SKOS.Concept)
             self.text(node, SKOS.prefLabel, concept.get("label"))
             self.text(node, SKOS.definition, concept.get("definition"))
@@ -170,6 +176,7 @@ class GraphBuilder:
             placement = self.iri("placement", edition, practice.key)
             group = self.group(group_slug)
             inferred = bool(practice.get("group_inferred"))
+            self.origins.setdefault(placement, (practice.file, practice.line_of("group")))
             self.add(placement, RDF.type, heg.PracticePlacement)
             self.add(placement, heg.placedPractice, node)
             self.add(placement, heg.placedIn, group)
@@ -185,6 +192,7 @@ class GraphBuilder:
         edition, practice_slug = action.parent.split("/", 1)
         practice = self.iri("practice", edition, practice_slug)
         node = self.iri("key-action", edition, practice_slug, action.key)
+        self.origins.setdefault(node, (action.file, action.line))
         self.add(node, RDF.type, heg.KeyAction)
         self.text(node, SKOS.prefLabel, action.get("label"))
         self.text(node, SKOS.note, action.get("note"))
@@ -280,8 +288,8 @@ class GraphBuilder:
             self.text(node, SKOS.editorialNote, row.get("reason"))
 
 
-def build_graph(sources: Sources, space: IRISpace) -> Graph:
-    """Build the data graph from checked sources."""
+def build_graph(sources: Sources, space: IRISpace) -> tuple[Graph, dict[URIRef, tuple[Path, int]]]:
+    """Build the data graph from checked sources; also return where each entity was written."""
     builder = GraphBuilder(space)
     builder.vocabularies(sources)
     builder.editions(sources)
@@ -290,4 +298,4 @@ def build_graph(sources: Sources, space: IRISpace) -> Graph:
     builder.case_studies(sources)
     builder.resources(sources)
     builder.retired(sources)
-    return builder.graph
+    return builder.graph, builder.origins

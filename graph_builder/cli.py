@@ -28,8 +28,9 @@ def _fail(error: HegError) -> None:
         for problem in errors:
             click.echo(f"  {problem}", err=True)
     elif isinstance(error, ValidationFailed):
-        click.echo(error.report_text, err=True)
-        click.echo(f"{error}: see the report above; each message says how to fix the source file.", err=True)
+        click.echo(f"{error}: see the list above; each message says how to fix the source file "
+                   "(the full SHACL report: heg validate -v).", err=True)
+        logging.getLogger(__name__).info("SHACL report:\n%s", error.report_text)
     else:
         click.echo(f"error: {error}", err=True)
     sys.exit(error.exit_code)
@@ -47,17 +48,20 @@ def _pipeline_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
-def _run(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str) -> PipelineResult:
+def _run(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, show_warnings: bool) -> PipelineResult:
     if not base.endswith("/"):
         raise ConfigError(f"--base must end with '/': {base!r}")
     result = run_pipeline(Pipeline(data_dir, ontology_path, shapes_path, base))
-    for warning in result.warnings:
-        click.echo(f"  {warning}", err=True)
+    for problem in [*result.warnings, *result.validation.results]:
+        if problem.severity == "error" or show_warnings:
+            click.echo(f"  {problem}", err=True)
     v = result.validation
     click.echo(f"SHACL: {v.violations} violation(s), {v.warnings} warning(s), {v.infos} info(s) "
                f"on {len(result.data)} triples", err=True)
     if not v.conforms:
         raise ValidationFailed(v.report_text, v.violations)
+    if v.warnings and not show_warnings:
+        click.echo("  (run `heg validate` to list the warnings: gaps worth filling, not errors)", err=True)
     return result
 
 
@@ -89,7 +93,7 @@ def build(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, out
     from .release import write_release
 
     try:
-        result = _run(data_dir, ontology_path, shapes_path, base)
+        result = _run(data_dir, ontology_path, shapes_path, base, show_warnings=False)
         outcome = write_release(result, out_dir, version=release_version)
     except HegError as error:
         _fail(error)
@@ -102,10 +106,11 @@ def build(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, out
 
 @main.command()
 @_pipeline_options
-def validate(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str) -> None:
-    """Check the sources and validate the graph; write nothing."""
+@click.option("--quiet", "-q", is_flag=True, help="List errors only, not warnings and infos.")
+def validate(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, quiet: bool) -> None:
+    """Check the sources and validate the graph; list every problem with its file and line; write nothing."""
     try:
-        result = _run(data_dir, ontology_path, shapes_path, base)
+        result = _run(data_dir, ontology_path, shapes_path, base, show_warnings=not quiet)
     except HegError as error:
         _fail(error)
         return

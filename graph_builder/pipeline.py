@@ -91,13 +91,14 @@ def run_pipeline(pipeline: Pipeline) -> PipelineResult:
 
     start = time.perf_counter()
     space = pipeline.space
-    data = build_graph(sources, space)
+    data, origins = build_graph(sources, space)
     ontology = read_turtle(pipeline.ontology_path, pipeline.base, "ontology")
     shapes = read_turtle(pipeline.shapes_path, pipeline.base, "shapes")
     timings["build"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    validation = validate_graph(data, shapes, ontology)
+    located = {iri: (sources.rel(file), line) for iri, (file, line) in origins.items()}
+    validation = validate_graph(data, shapes, ontology, located)
     timings["validate"] = time.perf_counter() - start
     log.info("pipeline: %d triples; %s", len(data), ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()))
     return PipelineResult(space, sources, data, ontology, shapes, validation, sources.problems.warnings, timings)

@@ -10,9 +10,13 @@ import logging
 from dataclasses import dataclass
 
 import pyshacl
-from rdflib import Graph
+from pathlib import Path
+
+from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import SH
+
+from .errors import Problem
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +29,11 @@ class ValidationResult:
     violations: int
     warnings: int
     infos: int
+    results: list[Problem]
 
 
-def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationResult:
+def validate_graph(data: Graph, shapes: Graph, ontology: Graph,
+                   origins: dict[URIRef, tuple[Path, int]] | None = None) -> ValidationResult:
     """Run pySHACL; the ontology is mixed in so ``sh:targetClass`` follows ``rdfs:subClassOf``."""
     conforms, report_graph, report_text = pyshacl.validate(
         data,
@@ -37,6 +43,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRes
         allow_warnings=True,
         advanced=True,
     )
+    results = located_results(report_graph, origins or {}, data)
     counts = {severity: 0 for severity in (SH.Violation, SH.Warning, SH.Info)}
     for severity in report_graph.objects(None, SH.resultSeverity):
         if severity in counts:
@@ -49,6 +56,25 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> ValidationRes
         violations=counts[SH.Violation],
         warnings=counts[SH.Warning],
         infos=counts[SH.Info],
+        results=results,
     )
     log.info("SHACL: %d violations, %d warnings, %d infos", result.violations, result.warnings, result.infos)
     return result
+
+
+SEVERITY_NAMES = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
+
+
+def located_results(report: Graph, origins: dict[URIRef, tuple[Path, int]], data: Graph) -> list[Problem]:
+    """SHACL results as problems pointing at the source file and line of the focus node."""
+    problems = []
+    for result in report.subjects(SH.resultSeverity, None):
+        focus = report.value(result, SH.focusNode)
+        file, line = origins.get(focus, ("", 0)) if isinstance(focus, URIRef) else ("", 0)
+        path = report.value(result, SH.resultPath)
+        field = data.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else ""
+        message = str(report.value(result, SH.resultMessage) or "does not conform")
+        severity = SEVERITY_NAMES.get(report.value(result, SH.resultSeverity), "error")
+        where = str(file) if file else f"<{focus}>"
+        problems.append(Problem(where, line, field, message, "", severity))
+    return sorted(problems)
