@@ -1,0 +1,119 @@
+"""No outbound requests from queries: a listener on loopback must see zero connections."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from sparql_endpoint.executor import Job, WorkerPool
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def _settle(listener: Listener) -> None:
+    """Give a stray connection time to arrive (bounded), then stop waiting."""
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline and listener.connections == 0:
+        time.sleep(0.05)
+
+
+def test_listener_counts_connections(listener: Listener) -> None:
+    """The probe works: without this, zero connections would prove nothing."""
+    socket.create_connection(("127.0.0.1", listener.port)).close()
+    _settle(listener)
+    assert listener.connections == 1
+
+
+def test_queries_aimed_at_a_loopback_listener_never_reach_it(make_app, listener: Listener) -> None:
+    # the sandbox is off here: the refusal must come from reading the query, not from the network namespace
+    client = make_app(WORKER_SANDBOX=False).test_client()
+    url = listener.url
+    attempts = [
+        ("get", {"query": f"SELECT * {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}"}, 400),
+        ("get", {"query": f"SELECT * {{ SERVICE SILENT <{url}sparql> {{ ?s ?p ?o }} }}"}, 400),
+        ("get", {"query": f"PREFIX x: <{url}> SELECT * {{ SERVICE x:sparql {{ ?s ?p ?o }} }}"}, 400),
+        ("get", {"query": f"SELECT * {{ BIND(<{url}> AS ?svc) SERVICE ?svc {{ ?s ?p ?o }} }}"}, 400),
+        ("get", {"query": f"SELECT * FROM <{url}g> {{ ?s ?p ?o }}"}, 400),
+        ("get", {"query": f"SELECT * FROM NAMED <{url}g> {{ GRAPH ?g {{ ?s ?p ?o }} }}"}, 400),
+        ("get", {"query": "SELECT * { ?s ?p ?o }", "default-graph-uri": f"{url}g"}, 400),
+        ("get", {"query": "SELECT * { ?s ?p ?o }", "named-graph-uri": f"{url}g"}, 400),
+        ("get", {"query": f"LOAD <{url}data.ttl>"}, 403),
+        ("form", {"update": f"LOAD <{url}data.ttl>"}, 403),
+        ("update", f"LOAD <{url}data.ttl>", 403),
+        ("direct", f"LOAD SILENT <{url}data.ttl> INTO GRAPH <{url}g>", 403),
+    ]
+    for kind, payload, status in attempts:
+        if kind == "get":
+            response = client.get("/sparql", query_string=payload)
+        elif kind == "form":
+            response = client.post("/sparql", data=payload)
+        else:
+            content_type = "application/sparql-update" if kind == "update" else "application/sparql-query"
+            response = client.post("/sparql", data=payload, content_type=content_type)
+        assert response.status_code == status, (payload, response.get_data(as_text=True))
+        assert "How to fix it" in response.get_data(as_text=True)
+    _settle(listener)
+    assert listener.connections == 0
+
+
+def test_worker_sandbox_blocks_a_service_call_that_got_past_the_policy(release_dir, listener: Listener) -> None:
+    """Defence in depth: a query sent straight to a sandboxed worker still cannot connect."""
+    from sparql_endpoint.store import load_release
+
+    release = load_release(release_dir)
+    pool = WorkerPool(str(release.store_path), size=1, queue_size=0, queue_wait=30, retry_after=1, sandbox=True)
+    try:
+        pool.wait_ready()
+        worker = pool._idle.queue[0]
+        if not worker.info.get("network_isolated"):
+            pytest.skip("this kernel refuses a private network namespace; the policy check is the only guard")
+        from sparql_endpoint.errors import QueryFailed
+
+        with pytest.raises(QueryFailed):
+            pool.run(Job(query=f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}", format_key="json",
+                         max_rows=10), timeout=10)
+    finally:
+        pool.close()
+    _settle(listener)
+    assert listener.connections == 0
