@@ -1,0 +1,136 @@
+"""`heg serve` as a real process on loopback, queried with SPARQLWrapper (gunicorn, then --dev)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+BASE = "https://w3id.org/health-equity-guide/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Poll until the endpoint answers a query (never sleep-then-hope)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}: {process.stderr.read()!r}")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError("server did not become ready in time")
+
+
+def start(release: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sparql_endpoint", "--host", "127.0.0.1", "--port", str(port),
+         "--release", str(release), "--query-timeout", "5", "--query-workers", "1", *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        wait_ready(url, process)
+    except AssertionError:
+        stop(process)
+        raise
+    return process, url
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # the server's own process group: gunicorn and its workers
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    from conftest import make_release
+
+    process, url = start(make_release(tmp_path_factory.mktemp("served")), "--workers", "2", "--threads", "4")
+    yield url
+    stop(process)
+
+
+def test_sparqlwrapper_select_against_gunicorn(server: str) -> None:
+    sparql = SPARQLWrapper(server)
+    sparql.setQuery("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                    "SELECT ?label WHERE { ?p a <" + BASE + "ontology#StrategicPractice> ; skos:prefLabel ?label } "
+                    "ORDER BY ?label")
+    sparql.setReturnFormat(JSON)
+    labels = [b["label"]["value"] for b in sparql.queryAndConvert()["results"]["bindings"]]
+    assert labels == ["Allocate Resources", "Build Organizational Capacity", "Develop a Shared Analysis"]
+
+
+def test_sparqlwrapper_default_xml_post_construct_and_ask(server: str) -> None:
+    sparql = SPARQLWrapper(server)
+    sparql.setQuery("ASK { ?s a <" + BASE + "ontology#CaseStudy> }")
+    assert sparql.queryAndConvert().getElementsByTagName("boolean")[0].firstChild.data == "true"
+    sparql.setMethod(POST)
+    sparql.setQuery("CONSTRUCT WHERE { ?s a <" + BASE + "ontology#CaseStudy> }")
+    sparql.setReturnFormat(TURTLE)
+    turtle = sparql.queryAndConvert()
+    assert b"alameda-place-matters" in turtle
+
+
+def test_sparqlwrapper_sees_errors(server: str) -> None:
+    sparql = SPARQLWrapper(server)
+    sparql.setQuery("SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(QueryBadFormed):
+        sparql.query()
+    sparql.setQuery("INSERT DATA { <a:s> <a:p> <a:o> }")
+    sparql.setMethod(POST)
+    with pytest.raises(urllib.error.HTTPError) as err:  # SPARQLWrapper passes a 403 through as is
+        sparql.query()
+    assert err.value.code == 403 and b"read-only" in err.value.read()
+
+
+def test_service_description_over_http(server: str) -> None:
+    request = urllib.request.Request(server, headers={"Accept": "text/turtle"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        text = response.read().decode()
+    assert "sd:Service" in text and server in text
+
+
+def test_dev_server_answers(tmp_path) -> None:
+    from conftest import make_release
+
+    process, url = start(make_release(tmp_path), "--dev")
+    try:
+        sparql = SPARQLWrapper(url)
+        sparql.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        sparql.setReturnFormat(JSON)
+        assert int(sparql.queryAndConvert()["results"]["bindings"][0]["n"]["value"]) > 0
+    finally:
+        stop(process)
+
+
+def test_bad_release_exits_2_with_the_reason(tmp_path) -> None:
+    result = subprocess.run([sys.executable, "-m", "sparql_endpoint", "--release", str(tmp_path / "nope")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and "heg build" in result.stderr
