@@ -69,7 +69,7 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    from conftest import make_release
+    from endpoint_release import make_release
 
     process, url = start(make_release(tmp_path_factory.mktemp("served")), "--workers", "2", "--threads", "4")
     yield url
@@ -117,7 +117,7 @@ def test_service_description_over_http(server: str) -> None:
 
 
 def test_dev_server_answers(tmp_path) -> None:
-    from conftest import make_release
+    from endpoint_release import make_release
 
     process, url = start(make_release(tmp_path), "--dev")
     try:
