@@ -38,7 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     app.extensions[EXTENSION] = EndpointState(
         config=settings, store=store,
         cache=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"]),
-        prefixes=IRISpace(store.release.base_iri).prefixes)
+        prefixes=IRISpace(store.release.base_iri).prefixes,
+        checked=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"] // 16))
 
     from .protocol import bp as protocol_bp
 

@@ -20,6 +20,7 @@ class EndpointState:
     store: Store
     cache: ResultCache[Any]
     prefixes: dict[str, str]
+    checked: ResultCache[Any]  # query text -> QueryInfo of queries that passed the policy
 
 
 def get_state() -> EndpointState:
