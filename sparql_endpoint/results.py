@@ -84,7 +84,15 @@ def _tsv_value(term: Any) -> str:
 
 def write_solutions(variables: list[str], rows: list[list[Any]], key: str) -> bytes:
     if key == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        memo: dict[Any, dict[str, Any]] = {}  # terms repeat across rows: convert each once
+
+        def term(t: Any) -> dict[str, Any]:
+            out = memo.get(t)
+            if out is None:
+                out = memo[t] = _json_term(t)
+            return out
+
+        bindings = [{v: term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False, separators=(",", ":")).encode()
     if key == "xml":
