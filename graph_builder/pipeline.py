@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.compare import to_canonical_graph
 
 from .build import build_graph
 from .checks import check_sources
+from .dumps import stable_blank_nodes
 from .errors import ConfigError, Problem, SourceErrors
 from .load import Sources, load_sources
 from .namespaces import DEFAULT_BASE, IRISpace
@@ -67,11 +67,8 @@ def read_turtle(path: Path, base: str, what: str) -> Graph:
         graph.parse(data=text, format="turtle", publicID=str(path))
     except Exception as exc:  # rdflib raises several parser exception types
         raise ConfigError(f"{what} file {path} is not valid Turtle: {exc}") from exc
-    # Canonical blank-node labels make the dumps of shapes and ontology byte-stable.
-    canonical = IRISpace(base).new_graph()
-    for triple in to_canonical_graph(graph):
-        canonical.add(triple)
-    return canonical
+    # Stable blank-node labels make the dumps of shapes and ontology byte-stable.
+    return stable_blank_nodes(graph)
 
 
 def load_checked(data_dir: Path) -> Sources:

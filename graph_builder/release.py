@@ -30,7 +30,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from .context import jsonld_context
-from .dumps import FORMATS, MEDIA_TYPES, TermConverter, gzip_file, to_quads, to_triples, write_jsonld, write_rdf
+from .dumps import (
+    FORMATS, MEDIA_TYPES, TermConverter, as_quads, gzip_file, to_quads, to_triples, write_jsonld, write_rdf,
+)
 from .errors import ReleaseError
 from .metadata import FileInfo, metadata_graph
 from .pipeline import PipelineResult
@@ -98,18 +100,22 @@ def _switch_latest(releases: Path, version: str) -> None:
     os.replace(tmp, releases / "latest")  # atomic: readers see the old or the new target
 
 
-def content_digest(result: PipelineResult, convert: TermConverter) -> str:
-    """SHA-256 over the sorted N-Quads of data, ontology and shapes: the release's identity."""
+def content_digest(root: Path) -> str:
+    """SHA-256 over the written, byte-stable data, ontology and shapes dumps: the release's identity."""
     digest = hashlib.sha256()
-    graphs = {"data": result.data, "ontology": result.ontology, "shapes": result.shapes}
-    for name, graph in graphs.items():
+    for name in ("heg.nt", "ontology.ttl", "shapes.ttl"):
         digest.update(name.encode())
-        digest.update(ox.serialize(to_triples(graph, convert), format=ox.RdfFormat.N_TRIPLES))
+        digest.update(sha256_of(root / name).encode())
     return digest.hexdigest()
 
 
 def write_release(result: PipelineResult, out_dir: Path, *, version: str | None = None) -> ReleaseOutcome:
-    """Write the release of a validated pipeline result under ``out_dir/releases``."""
+    """Write the release of a validated pipeline result under ``out_dir/releases``.
+
+    Everything is written to a staging directory first; its content digest then decides: a new
+    version is renamed into place and becomes ``latest``; the same content already released under this
+    version is a no-op; other content under an existing version is refused (releases are immutable).
+    """
     if not result.validation.conforms:
         raise ReleaseError("refusing to release a graph with SHACL violations")
     dataset = result.sources.of("dataset")[0]
@@ -118,25 +124,24 @@ def write_release(result: PipelineResult, out_dir: Path, *, version: str | None 
     timings: dict[str, float] = {}
     with _build_lock(releases):
         _clean_staging(releases)
-        convert = TermConverter()
-        start = time.perf_counter()
-        digest = content_digest(result, convert)
-        timings["digest"] = time.perf_counter() - start
         final = releases / version
-        if final.exists():
-            manifest = read_manifest(final)
-            if manifest.get("digest") != digest:
-                raise ReleaseError(
-                    f"release {version} already exists in {releases} with different content; releases are "
-                    f"immutable: bump `version` in data/dataset.yaml (or pass --version) and build again"
-                )
-            _switch_latest(releases, version)
-            return ReleaseOutcome(final, version, True, manifest, timings)
         previous = latest_version(releases)
+        if previous == version:  # rebuilding what latest already is: its own predecessor stays recorded
+            previous = read_manifest(final).get("previous_version")
         staging = releases / f"{STAGING_PREFIX}{version}-{os.getpid()}"
         staging.mkdir()
         try:
-            manifest = _write_files(result, staging, version, previous, digest, convert, timings)
+            manifest = _write_files(result, staging, version, previous, timings)
+            if final.exists():
+                existing = read_manifest(final)
+                if existing.get("digest") != manifest["digest"]:
+                    raise ReleaseError(
+                        f"release {version} already exists in {releases} with different content; releases "
+                        f"are immutable: bump `version` in data/dataset.yaml (or pass --version) and build again"
+                    )
+                shutil.rmtree(staging)
+                _switch_latest(releases, version)
+                return ReleaseOutcome(final, version, True, existing, timings)
             os.rename(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -146,8 +151,7 @@ def write_release(result: PipelineResult, out_dir: Path, *, version: str | None 
 
 
 def _write_files(
-    result: PipelineResult, root: Path, version: str, previous: str | None, digest: str,
-    convert: TermConverter, timings: dict[str, float],
+    result: PipelineResult, root: Path, version: str, previous: str | None, timings: dict[str, float],
 ) -> dict[str, Any]:
     space = result.space
     base = space.base
@@ -155,6 +159,7 @@ def _write_files(
     built_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     graph_iris = {name: f"{base}graph/{name}" for name in GRAPH_NAMES}
 
+    convert = TermConverter()
     start = time.perf_counter()
     data_triples = to_triples(result.data, convert)
     write_rdf(root / "heg.ttl", data_triples, FORMATS["turtle"], prefixes)
@@ -172,6 +177,7 @@ def _write_files(
     write_rdf(root / "validation-report.ttl", to_triples(result.validation.report_graph, convert),
               FORMATS["turtle"], prefixes)
     (root / "validation-report.txt").write_text(result.validation.report_text, encoding="utf-8")
+    digest = content_digest(root)
 
     start = time.perf_counter()
     described = ["heg.ttl", "heg.nt", "heg.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl",
@@ -191,15 +197,16 @@ def _write_files(
     )
     sizes["metadata"] = len(metadata)
     write_rdf(root / "void.ttl", to_triples(metadata, convert), FORMATS["turtle"], prefixes)
-    graphs = {graph_iris["data"]: result.data, graph_iris["ontology"]: result.ontology,
-              graph_iris["shapes"]: result.shapes, graph_iris["metadata"]: metadata}
-    write_rdf(root / "heg.trig", list(to_quads(graphs, convert)), FORMATS["trig"], prefixes)
+    quads = [*as_quads(data_triples, graph_iris["data"]),
+             *to_quads({graph_iris["ontology"]: result.ontology, graph_iris["shapes"]: result.shapes,
+                        graph_iris["metadata"]: metadata}, convert)]
+    write_rdf(root / "heg.trig", quads, FORMATS["trig"], prefixes)
     gzip_file(root / "heg.trig")
     timings["metadata+trig"] = time.perf_counter() - start
 
     start = time.perf_counter()
     store = ox.Store(str(root / "store"))
-    store.bulk_extend(to_quads(graphs, convert))
+    store.bulk_load(path=str(root / "heg.trig"), format=ox.RdfFormat.TRIG)  # the store holds exactly the TriG
     store.flush()
     del store
     timings["store"] = time.perf_counter() - start

@@ -67,7 +67,7 @@ SPECS: dict[str, list[Field]] = {
     ],
     "crosswalk": [
         _f("old", "slug", True), _f("new", "slug", True),
-        _f("strength", "ref", True, target="vocab:mapping-strength"), _f("basis", "text", True),
+        _f("strength", "ref", target="vocab:mapping-strength"), _f("basis", "text", True),
         _f("source", "urls"),
     ],
     "case-study": [

@@ -236,3 +236,14 @@ def _with_extra_triple(graph: Graph) -> Graph:
         copy.add(triple)
     copy.add((URIRef(DEFAULT_SPACE.entity("place", "california")), SKOS.altLabel, Literal("CA", lang="en")))
     return copy
+
+
+def test_parallel_validation_gives_the_same_results_as_one_process(pipeline_result: PipelineResult) -> None:
+    from graph_builder.validate import validate_graph
+
+    args = (pipeline_result.data, pipeline_result.shapes, pipeline_result.ontology)
+    single = validate_graph(*args, workers=1)
+    split = validate_graph(*args, workers=3)
+    assert single.warnings > 0  # the real data has gaps, so the comparison is not of two empty reports
+    assert (split.violations, split.warnings, split.infos) == (single.violations, single.warnings, single.infos)
+    assert isomorphic(split.report_graph, single.report_graph)
