@@ -130,3 +130,13 @@ def test_query_wrong_format_for_result_kind_exits_2(release: ReleaseOutcome) -> 
     result = CliRunner().invoke(main, ["query", "ASK {}", "--release", str(release.path), "--format", "turtle"])
     assert result.exit_code == 2
     assert "does not fit" in result.output
+
+
+def test_build_under_another_base_moves_every_iri(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--base", "https://example.org/heg/", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    latest = tmp_path / "releases" / "latest"
+    for name in ("heg.nt", "void.ttl", "ontology.ttl", "shapes.ttl", "context.jsonld"):
+        text = (latest / name).read_text(encoding="utf-8")
+        assert "w3id.org/health-equity-guide" not in text, name
+        assert "https://example.org/heg/" in text, name
