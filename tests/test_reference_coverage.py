@@ -138,10 +138,10 @@ def test_parametrized_list_is_not_empty(name):
 def test_counts():
     assert len(REF_P2017) == 15 and len(EDITIONS["2017"]["practices"]) == 15
     assert len(REF_PNEW) == 12 and len(EDITIONS["relaunch"]["practices"]) == 12
-    assert len(REF_CASES["case_studies"]) == 11 and len(CASES) == 11
+    assert len(REF_CASES["case_studies"]) == 11 and len(CASES) >= 11
     assert len(REF_RESOURCES["resources"]) == 48 and len(RESOURCES) == 48
     assert len(REF_RESOURCES["organizations"]) == 29 and len(ORGS) >= 29
-    assert len(REF_PLACES["places"]) == 20 and len(PLACES) == 20
+    assert len(REF_PLACES["places"]) == 20 and len(PLACES) >= 20
     assert len(EDITIONS["2017"]["groups"]) == 4 and len(EDITIONS["relaunch"]["groups"]) == 3
     assert sum(len(p["key_actions"]) for e in EDITIONS.values() for p in e["practices"]) == len(REF_KEY_ACTIONS)
     assert len(CROSSWALK) == sum(1 for _, old_new, row in REF_CROSSWALK if row["old"] and old_new)
