@@ -103,18 +103,17 @@ def stable_blank_nodes(graph: Graph) -> Graph:
     return result
 
 
-def _sort_key(term: Node) -> tuple[int, str]:
-    return (0 if isinstance(term, URIRef) else 1 if isinstance(term, BNode) else 2, str(term))
-
-
-def sorted_triples(graph: Graph) -> list[tuple[Node, Node, Node]]:
-    """The triples of ``graph`` in a stable order: by subject, then predicate, then object."""
-    return sorted(graph, key=lambda t: (_sort_key(t[0]), _sort_key(t[1]), _sort_key(t[2]), type(t[2]).__name__,
-                                        getattr(t[2], "datatype", None) or "", getattr(t[2], "language", None) or ""))
-
-
 def to_triples(graph: Graph, convert: TermConverter) -> list[ox.Triple]:
-    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in sorted_triples(graph)]
+    """The triples of ``graph`` as pyoxigraph triples, in a stable order.
+
+    The order is that of their sorted N-Triples lines (subject, then predicate, then object): the
+    triples are written once by pyoxigraph, the lines sorted as bytes and parsed back, which is several
+    times faster than sorting rdflib terms with a Python key function.
+    """
+    raw = ox.serialize((ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph),
+                       format=ox.RdfFormat.N_TRIPLES)
+    lines = sorted(line for line in raw.split(b"\n") if line)
+    return list(ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES))
 
 
 def as_quads(triples: list[ox.Triple], graph: str) -> Iterator[ox.Quad]:
@@ -126,9 +125,7 @@ def as_quads(triples: list[ox.Triple], graph: str) -> Iterator[ox.Quad]:
 def to_quads(graphs: dict[str, Graph], convert: TermConverter) -> Iterator[ox.Quad]:
     """Quads of several named graphs, graph by graph in the order given."""
     for name, graph in graphs.items():
-        graph_name = ox.NamedNode(name)
-        for s, p, o in sorted_triples(graph):
-            yield ox.Quad(convert(s), convert(p), convert(o), graph_name)
+        yield from as_quads(to_triples(graph, convert), name)
 
 
 def write_rdf(path: Path, statements: Iterable[Any], fmt: DumpFormat, prefixes: dict[str, str]) -> None:
