@@ -15,6 +15,7 @@ from .schema import GEOID, INFERABLE, SPECS
 CROSSWALK_EDITIONS = ("2017", "relaunch")
 GEOID_LENGTH = {"state": 2, "county": 5, "city": 7}
 GROUP_KINDS = {"category", "stage"}
+EXAMPLE_KINDS = ("select", "construct", "ask", "describe")
 
 
 def full_key(record: Record) -> str:
@@ -124,6 +125,11 @@ def _record_rules(sources: Sources) -> None:
             problems.add(sources.rel(record.file), record.line_of("url_unverified"), "url_unverified",
                          "a case study has either a verified `url` or an unverified guess, not both",
                          "delete the one that is wrong")
+    for record in sources.of("example"):
+        if record.get("kind") and record.get("kind") not in EXAMPLE_KINDS:
+            problems.add(sources.rel(record.file), record.line_of("kind"), "kind",
+                         f"{record.get('kind')!r} is not a kind of query",
+                         f"write one of: {', '.join(EXAMPLE_KINDS)}")
     for kind, allowed in INFERABLE.items():
         for record in sources.of(kind):
             for name in record.get("inferred", []):

@@ -111,6 +111,11 @@ def validate(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, 
     """Check the sources and validate the graph; list every problem with its file and line; write nothing."""
     try:
         result = _run(data_dir, ontology_path, shapes_path, base, show_warnings=not quiet)
+        from .release import preview_examples
+
+        broken = preview_examples(result)
+        if broken:
+            raise SourceErrors(broken)
     except HegError as error:
         _fail(error)
         return

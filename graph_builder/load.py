@@ -237,6 +237,22 @@ def _load_resources(sources: Sources) -> None:
         read_record(sources, "resource", item, path, line)
 
 
+def _load_examples(sources: Sources) -> None:
+    """``data/queries.yaml``: the example queries (optional file)."""
+    path = sources.root / "queries.yaml"
+    if not path.exists():
+        return
+    raw = read_yaml(path, sources.problems)
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        sources.problems.add(sources.rel(path), 1, "", "expected a list of example queries",
+                             "start each example with `- slug: ...`")
+        return
+    for item, line in zip(raw, raw.lines):
+        read_record(sources, "example", item, path, line)
+
+
 def _load_vocabularies(sources: Sources) -> None:
     path = sources.root / "vocabularies.yaml"
     raw = read_yaml(path, sources.problems)
@@ -296,4 +312,5 @@ def load_sources(root: Path) -> Sources:
     _load_case_studies(sources)
     _load_resources(sources)
     _load_csv(sources, "retired")
+    _load_examples(sources)
     return sources

@@ -17,6 +17,7 @@ from .build import build_graph
 from .checks import check_sources
 from .dumps import stable_blank_nodes
 from .errors import ConfigError, Problem, SourceErrors
+from .examples import queries_graph
 from .load import Sources, load_sources
 from .namespaces import DEFAULT_BASE, IRISpace
 from .validate import ValidationResult, validate_graph
@@ -50,6 +51,7 @@ class PipelineResult:
     data: Graph
     ontology: Graph
     shapes: Graph
+    queries: Graph
     validation: ValidationResult
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
@@ -91,6 +93,7 @@ def run_pipeline(pipeline: Pipeline) -> PipelineResult:
     data, origins = build_graph(sources, space)
     ontology = read_turtle(pipeline.ontology_path, pipeline.base, "ontology")
     shapes = read_turtle(pipeline.shapes_path, pipeline.base, "shapes")
+    queries = queries_graph(sources, space)
     timings["build"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -98,4 +101,4 @@ def run_pipeline(pipeline: Pipeline) -> PipelineResult:
     validation = validate_graph(data, shapes, ontology, located)
     timings["validate"] = time.perf_counter() - start
     log.info("pipeline: %d triples; %s", len(data), ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()))
-    return PipelineResult(space, sources, data, ontology, shapes, validation, sources.problems.warnings, timings)
+    return PipelineResult(space, sources, data, ontology, shapes, queries, validation, sources.problems.warnings, timings)

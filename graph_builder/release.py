@@ -33,13 +33,14 @@ from .context import jsonld_context
 from .dumps import (
     FORMATS, MEDIA_TYPES, TermConverter, as_quads, gzip_file, to_quads, to_triples, write_jsonld, write_rdf,
 )
-from .errors import ReleaseError
+from .errors import ReleaseError, SourceErrors
+from .examples import check_examples
 from .metadata import FileInfo, metadata_graph
 from .pipeline import PipelineResult
 
 log = logging.getLogger(__name__)
 
-GRAPH_NAMES = ("data", "ontology", "shapes", "metadata")
+GRAPH_NAMES = ("data", "ontology", "shapes", "queries", "metadata")
 STAGING_PREFIX = ".staging-"
 from .reader import MANIFEST, read_manifest
 
@@ -101,9 +102,9 @@ def _switch_latest(releases: Path, version: str) -> None:
 
 
 def content_digest(root: Path) -> str:
-    """SHA-256 over the written, byte-stable data, ontology and shapes dumps: the release's identity."""
+    """SHA-256 over the written, byte-stable data, ontology, shapes and queries dumps: the release's identity."""
     digest = hashlib.sha256()
-    for name in ("heg.nt", "ontology.ttl", "shapes.ttl"):
+    for name in ("heg.nt", "ontology.ttl", "shapes.ttl", "queries.ttl"):
         digest.update(name.encode())
         digest.update(sha256_of(root / name).encode())
     return digest.hexdigest()
@@ -174,13 +175,14 @@ def _write_files(
 
     write_rdf(root / "ontology.ttl", to_triples(result.ontology, convert), FORMATS["turtle"], prefixes)
     write_rdf(root / "shapes.ttl", to_triples(result.shapes, convert), FORMATS["turtle"], prefixes)
+    write_rdf(root / "queries.ttl", to_triples(result.queries, convert), FORMATS["turtle"], prefixes)
     write_rdf(root / "validation-report.ttl", to_triples(result.validation.report_graph, convert),
               FORMATS["turtle"], prefixes)
     (root / "validation-report.txt").write_text(result.validation.report_text, encoding="utf-8")
     digest = content_digest(root)
 
     start = time.perf_counter()
-    described = ["heg.ttl", "heg.nt", "heg.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl",
+    described = ["heg.ttl", "heg.nt", "heg.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl", "queries.ttl",
                  "validation-report.ttl", "validation-report.txt"]
     for name in ["heg.ttl", "heg.nt", "heg.jsonld"]:
         described.append(gzip_file(root / name).name)
@@ -188,7 +190,8 @@ def _write_files(
     timings["gzip+checksums"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    sizes = {"data": len(result.data), "ontology": len(result.ontology), "shapes": len(result.shapes)}
+    sizes = {"data": len(result.data), "ontology": len(result.ontology), "shapes": len(result.shapes),
+             "queries": len(result.queries)}
     metadata = metadata_graph(
         space=space, sources=result.sources, version=version, previous=previous, built_at=built_at,
         data=result.data, files=infos, graph_sizes=sizes,
@@ -199,7 +202,7 @@ def _write_files(
     write_rdf(root / "void.ttl", to_triples(metadata, convert), FORMATS["turtle"], prefixes)
     quads = [*as_quads(data_triples, graph_iris["data"]),
              *to_quads({graph_iris["ontology"]: result.ontology, graph_iris["shapes"]: result.shapes,
-                        graph_iris["metadata"]: metadata}, convert)]
+                        graph_iris["queries"]: result.queries, graph_iris["metadata"]: metadata}, convert)]
     write_rdf(root / "heg.trig", quads, FORMATS["trig"], prefixes)
     gzip_file(root / "heg.trig")
     timings["metadata+trig"] = time.perf_counter() - start
@@ -208,8 +211,14 @@ def _write_files(
     store = ox.Store(str(root / "store"))
     store.bulk_load(path=str(root / "heg.trig"), format=ox.RdfFormat.TRIG)  # the store holds exactly the TriG
     store.flush()
-    del store
     timings["store"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    broken = check_examples(store, result.sources, result.space)
+    del store
+    if broken:  # an example that no longer holds stops the release: examples cannot rot
+        raise SourceErrors(broken)
+    timings["examples"] = time.perf_counter() - start
 
     files = [*infos, *(_file_info(root, n) for n in ("heg.trig", "heg.trig.gz", "void.ttl"))]
     (root / "SHA256SUMS").write_text("".join(f"{f.sha256}  {f.path}\n" for f in sorted(files, key=lambda f: f.path)),
@@ -230,3 +239,19 @@ def _write_files(
     # Written last: a directory without a manifest is never taken for a release.
     (root / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest
+
+
+def preview_examples(result: PipelineResult) -> list:
+    """Run the example queries on an in-memory store of what a release of ``result`` would hold
+    (``heg validate`` uses this; ``heg build`` checks them on the written store)."""
+    convert = TermConverter()
+    space = result.space
+    metadata = metadata_graph(space=space, sources=result.sources, version=str(result.sources.of("dataset")[0]["version"]),
+                              previous=None, built_at="1970-01-01T00:00:00Z", data=result.data, files=[],
+                              undescribed=[], graph_sizes={})
+    graphs = {f"{space.base}graph/{name}": graph for name, graph in (
+        ("data", result.data), ("ontology", result.ontology), ("shapes", result.shapes),
+        ("queries", result.queries), ("metadata", metadata))}
+    store = ox.Store()
+    store.bulk_extend(to_quads(graphs, convert))
+    return check_examples(store, result.sources, result.space)

@@ -104,6 +104,11 @@ SPECS: dict[str, list[Field]] = {
         _f("title", "text", True), _f("definition", "text", True), _f("concepts", "counts", True),
     ],
     "concept": [_f("slug", "slug", True), _f("label", "text", True), _f("definition", "text", True)],
+    "example": [
+        _f("slug", "slug", True), _f("title", "text", True), _f("description", "text", True),
+        _f("kind", "text", True), _f("query", "text", True), _f("keywords", "texts"),
+        _f("min_rows", "int"), _f("includes", "texts"),
+    ],
     "retired": [
         _f("iri_path", "text", True), _f("successor_path", "text"), _f("retired_on", "date", True),
         _f("reason", "text", True),
