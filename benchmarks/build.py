@@ -18,7 +18,6 @@ import argparse
 import csv
 import io
 import json
-import re
 import resource
 import shutil
 import subprocess

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problems
-from .schema import CSV_FILES, NESTED, PRACTICE_REF, SLUG, SPECS, VERSION, Field, url_problem
+from .schema import CSV_FILES, PRACTICE_REF, SLUG, SPECS, VERSION, Field, url_problem
 from .sourcefiles import Located, read_csv, read_yaml
 
 
@@ -64,7 +64,7 @@ class Sources:
 def _check_value(f: Field, raw: Any, where: tuple[str, int], problems: Problems) -> Any:
     """Normalize one value; record a problem and return ``None`` when it does not fit ``f``."""
     file, line = where
-    if f.type == "counts":
+    if f.type == "nested":  # lists of nested records are read by their own loader
         return raw
     items = raw if isinstance(raw, list) else [raw]
     if not f.is_list and isinstance(raw, list):

@@ -37,12 +37,12 @@ from .errors import ReleaseError, SourceErrors
 from .examples import check_examples
 from .metadata import FileInfo, metadata_graph
 from .pipeline import PipelineResult
+from .reader import MANIFEST, read_manifest
 
 log = logging.getLogger(__name__)
 
 GRAPH_NAMES = ("data", "ontology", "shapes", "queries", "metadata")
 STAGING_PREFIX = ".staging-"
-from .reader import MANIFEST, read_manifest
 
 
 @dataclass

@@ -19,13 +19,13 @@ VERSION = re.compile(r"^[0-9]+(\.[0-9]+){1,3}([.-][A-Za-z0-9]+)*$")
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # text | texts | url | urls | slug | int | bool | year | date | ref | refs | version | counts
+    type: str  # text texts url urls slug int bool year date ref refs version, or nested (sub-records)
     required: bool = False
     target: str = ""  # for ref/refs: the kind of record referred to
 
     @property
     def is_list(self) -> bool:
-        return self.type in {"texts", "urls", "refs", "counts"}
+        return self.type in {"texts", "urls", "refs", "nested"}
 
 
 def _f(name: str, type_: str, required: bool = False, target: str = "") -> Field:
@@ -38,7 +38,7 @@ SPECS: dict[str, list[Field]] = {
     "dataset": [
         _f("version", "version", True), _f("title", "text", True), _f("description", "text", True),
         _f("license", "url", True), _f("publisher", "ref", target="organization"), _f("creator", "text"),
-        _f("homepage", "url"), _f("source", "urls", True), _f("published_counts", "counts"),
+        _f("homepage", "url"), _f("source", "urls", True), _f("published_counts", "nested"),
         _f("known_gaps", "texts"), _f("notes", "texts"),
     ],
     "published-count": [
@@ -47,8 +47,8 @@ SPECS: dict[str, list[Field]] = {
     ],
     "edition": [
         _f("edition", "slug", True), _f("title", "text", True), _f("description", "text"),
-        _f("published_practice_count", "int"), _f("groups", "counts", True),
-        _f("practices", "counts", True), *COMMON_TAIL,
+        _f("published_practice_count", "int"), _f("groups", "nested", True),
+        _f("practices", "nested", True), *COMMON_TAIL,
     ],
     "group": [
         _f("slug", "slug", True), _f("name", "text", True), _f("kind", "text", True),
@@ -58,7 +58,7 @@ SPECS: dict[str, list[Field]] = {
         _f("slug", "slug", True), _f("name", "text", True), _f("name_note", "text"),
         _f("description", "text"), _f("url", "url"), _f("group", "ref", target="group"),
         _f("group_inferred", "bool"), _f("group_confidence", "ref", target="vocab:confidence"),
-        _f("group_basis", "text"), _f("actions_complete", "bool"), _f("key_actions", "counts"),
+        _f("group_basis", "text"), _f("actions_complete", "bool"), _f("key_actions", "nested"),
         *COMMON_TAIL,
     ],
     "key-action": [
@@ -101,7 +101,7 @@ SPECS: dict[str, list[Field]] = {
         *COMMON_TAIL,
     ],
     "vocabulary": [
-        _f("title", "text", True), _f("definition", "text", True), _f("concepts", "counts", True),
+        _f("title", "text", True), _f("definition", "text", True), _f("concepts", "nested", True),
     ],
     "concept": [_f("slug", "slug", True), _f("label", "text", True), _f("definition", "text", True)],
     "example": [
@@ -114,9 +114,6 @@ SPECS: dict[str, list[Field]] = {
         _f("reason", "text", True),
     ],
 }
-
-#: Fields that are structural (lists of nested records), not values.
-NESTED = {"published_counts", "groups", "practices", "key_actions", "concepts"}
 
 #: CSV files: kind -> file name.
 CSV_FILES = {"crosswalk": "crosswalk.csv", "organization": "organizations.csv", "place": "places.csv",
