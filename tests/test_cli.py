@@ -143,3 +143,29 @@ def test_build_under_another_base_moves_every_iri(tmp_path: Path) -> None:
         text = (latest / name).read_text(encoding="utf-8")
         assert "w3id.org/health-equity-guide" not in text, name
         assert "https://example.org/heg/" in text, name
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.3])
+def test_a_build_killed_with_sigkill_leaves_latest_intact(tmp_path: Path, delay: float) -> None:
+    import signal
+    import time
+
+    first = run("build", "--out", str(tmp_path), "--version", "1.0.0")
+    assert first.returncode == 0, first.stderr
+    releases = tmp_path / "releases"
+    before = (releases / "1.0.0" / "manifest.json").read_bytes()
+    process = subprocess.Popen([sys.executable, "-m", "graph_builder", "build", "--out", str(tmp_path),
+                                "--version", "2.0.0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)  # a kill point somewhere in the build, not a wait for readiness
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    target = os.readlink(releases / "latest")
+    assert target in {"1.0.0", "2.0.0"}  # either the old release or, if the build finished, the new one
+    assert (releases / target / "manifest.json").is_file()
+    assert (releases / "1.0.0" / "manifest.json").read_bytes() == before
+    if not (releases / "2.0.0").exists():
+        assert target == "1.0.0"
+    again = run("build", "--out", str(tmp_path), "--version", "2.0.0")
+    assert again.returncode == 0, again.stderr
+    assert os.readlink(releases / "latest") == "2.0.0"
+    assert not list(releases.glob(".staging-*"))
