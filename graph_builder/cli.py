@@ -10,6 +10,7 @@ import importlib.util
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,6 +18,7 @@ from . import __version__
 from .errors import ConfigError, HegError, SourceErrors, ValidationFailed
 from .namespaces import DEFAULT_BASE
 from .pipeline import DEFAULT_DATA, DEFAULT_ONTOLOGY, DEFAULT_SHAPES, Pipeline, PipelineResult, run_pipeline
+from .publish import publish_command, publish_options
 
 DEFAULT_OUT = Path("build")
 
@@ -161,6 +163,17 @@ def query(sparql: str, release_dir: Path, fmt: str | None) -> None:
         _fail(error)
         return
     sys.stdout.buffer.write(output)
+
+
+@main.command()
+@publish_options
+def publish(**options: Any) -> None:
+    """Load a release into a SPARQL store (Graph Store Protocol), staged and switched atomically.
+
+    Credentials come from HEG_STORE_TOKEN, or HEG_STORE_USER and HEG_STORE_PASSWORD, never from options.
+    Exit 0 when the live graphs hold the release; 2 when the store failed (the live graphs are unchanged).
+    """
+    publish_command(**options)
 
 
 def _register_optional_commands() -> None:

@@ -24,6 +24,8 @@ SETTING_OPTIONS = {  # option name -> setting name
 
 def _settings(options: dict[str, Any]) -> dict[str, Any]:
     settings = {setting: options[name] for name, setting in SETTING_OPTIONS.items() if options.get(name) is not None}
+    if options.get("store_url"):
+        settings["STORE_KIND"], settings["STORE_URL"] = "remote", options["store_url"]
     if options.get("allow_service"):
         settings["SERVICE_ALLOWLIST"] = list(options["allow_service"])
     return settings
@@ -67,6 +69,10 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--release", "release_dir", default=None, metavar="DIR",
               help="Release directory to serve [default: build/releases/latest].")
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help="Answer from this remote SPARQL 1.1 query endpoint (loaded with `heg publish`) instead of the "
+                   "release's embedded store; credentials from HEG_STORE_USER/HEG_STORE_PASSWORD or "
+                   "HEG_STORE_TOKEN.")
 @click.option("--query-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
               help="Stop a query after S seconds [default: 30].")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
@@ -92,17 +98,19 @@ def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev:
     """Serve the SPARQL endpoint over a release (read-only)."""
     from .config import load_config
     from .errors import ConfigError
-    from .store import load_release
+    from .store import NEEDS_LOCAL_STORE, load_release
 
     configure_logging(log_level)
     settings = _settings(options)
     try:  # fail before forking anything, with the reason
         checked = load_config(settings)
-        release = load_release(checked["RELEASE_DIR"])
+        release = load_release(checked["RELEASE_DIR"], require_store=NEEDS_LOCAL_STORE[checked["STORE_KIND"]])
     except ConfigError as exc:
         click.echo(f"heg serve: {exc.message}\n  {exc.hint}", err=True)
         sys.exit(2)
-    click.echo(f"Serving release {release.version} ({release.path}) at http://{host}:{port}/sparql", err=True)
+    source = f" from the store {checked['STORE_URL']}" if checked["STORE_KIND"] == "remote" else ""
+    click.echo(f"Serving release {release.version} ({release.path}){source} at http://{host}:{port}/sparql",
+               err=True)
     if dev:
         from . import create_app
 

@@ -72,10 +72,18 @@ def _store_kind(value: Any) -> str:
     return str(value)
 
 
+def _store_url(value: Any) -> str:
+    text = str(value).strip()
+    if text and not text.startswith(("http://", "https://")):
+        raise ValueError("must be the http(s) URL of a SPARQL 1.1 query endpoint, or empty")
+    return text
+
+
 #: name -> (default, parser). Every setting the endpoint reads; documented in docs/endpoint.md.
 SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "RELEASE_DIR": ("build/releases/latest", _str),
     "STORE_KIND": ("local", _store_kind),
+    "STORE_URL": ("", _store_url),  # STORE_KIND=remote: the store's SPARQL query endpoint
     "QUERY_TIMEOUT": (30.0, _positive_float),
     "QUERY_WORKERS": (2, _positive_int),
     "QUEUE_SIZE": (16, _non_negative_int),
@@ -114,6 +122,9 @@ def load_config(overrides: Mapping[str, Any] | None = None,
         except (TypeError, ValueError, json.JSONDecodeError) as exc:
             raise ConfigError(f"setting {name} from {source} is invalid ({raw!r}): {exc}; "
                               f"fix it or remove it to use the default {default!r}") from None
+    if config["STORE_KIND"] == "remote" and not config["STORE_URL"]:
+        raise ConfigError("setting STORE_KIND is remote but STORE_URL is empty: set STORE_URL (heg serve --store "
+                          "URL, or HEG_STORE_URL) to the store's SPARQL query endpoint (see docs/deploy.md)")
     config.update(overrides)  # Flask's own keys (TESTING, ...) pass through untouched
     return config
 

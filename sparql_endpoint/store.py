@@ -1,9 +1,10 @@
 """The release being served and the store protocol that answers queries over it.
 
 ``Store`` is what the SPARQL views need: the release's description and ``execute(job, timeout)``.
-``LocalStore`` runs queries on the release's pyoxigraph store through a pool of worker processes. A remote
-SPARQL 1.1 store (a later issue) is another implementation registered in :data:`STORE_KINDS`; the
-application picks one by the ``STORE_KIND`` setting, by lookup.
+``LocalStore`` runs queries on the release's pyoxigraph store through a pool of worker processes;
+``RemoteStore`` (:mod:`sparql_endpoint.remote`) forwards them to a SPARQL 1.1 store holding the published
+release. Both are registered in :data:`STORE_KINDS`; the application picks one by the ``STORE_KIND``
+setting, by lookup.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ class Release:
         return frozenset(self.graphs.values())
 
 
-def load_release(directory: str | os.PathLike[str]) -> Release:
-    """Read and check a release directory (following the ``latest`` symlink once, at start-up)."""
+def load_release(directory: str | os.PathLike[str], *, require_store: bool = True) -> Release:
+    """Read and check a release directory (following the ``latest`` symlink once, at start-up).
+
+    ``require_store=False`` for a server whose queries go to a remote store: only the manifest, dumps and
+    context of the release are read then."""
     given = Path(directory)
     if not given.exists():
         raise ReleaseError(f"release directory {given} does not exist")
@@ -57,7 +61,7 @@ def load_release(directory: str | os.PathLike[str]) -> Release:
     if missing:
         raise ReleaseError(f"{manifest_path} lacks {', '.join(missing)}")
     store_path = path / manifest.get("store", "store")
-    if not store_path.is_dir():
+    if require_store and not store_path.is_dir():
         raise ReleaseError(f"the release's store {store_path} is missing")
     void_path = path / "void.ttl"
     return Release(path=path, version=str(manifest["version"]), base_iri=str(manifest["base_iri"]),
@@ -105,7 +109,17 @@ class LocalStore:
         self.pool.close()
 
 
-#: STORE_KIND -> factory. A remote SPARQL store registers here.
+def _remote_store(config: Mapping[str, Any]) -> Store:
+    from .remote import RemoteStore  # imports requests only when a remote store is configured
+
+    return RemoteStore.from_config(config)
+
+
+#: STORE_KIND -> factory.
 STORE_KINDS: dict[str, Callable[[Mapping[str, Any]], Store]] = {
     "local": LocalStore.from_config,
+    "remote": _remote_store,
 }
+
+#: STORE_KIND -> does the server need the release's own pyoxigraph store (``store/``)?
+NEEDS_LOCAL_STORE = {"local": True, "remote": False}
