@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 
-from flask import Blueprint, Response, g, render_template_string, request
+from flask import Blueprint, Response, g, render_template, request
 
 from . import service_description
 from .errors import BadRequest, ReadOnly, RequestTooLarge, UnsupportedMediaType
 from .executor import Job
 from .negotiation import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, TABLES, Format, negotiate
-from .page import EXAMPLE_QUERY, QUERY_PAGE
+from .page import page_context, page_data
 from .policy import check_graph_parameters, check_query
 from .state import get_state
 
@@ -181,19 +181,20 @@ def describe_service(format_param: str | None) -> Response:
     state = get_state()
     release = state.store.release
     fmt = negotiate((HTML, *GRAPH_FORMATS), request.accept_mimetypes, format_param)
-    etag = _etag(release.digest, "service", fmt.key, request.base_url)
+    example = request.args.get("example") if fmt is HTML else None
+    etag = _etag(release.digest, "service", fmt.key, request.base_url, example)
     headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": "public, max-age=3600"}
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)
-    if fmt is HTML:
-        body = render_template_string(QUERY_PAGE, release=release, config=state.config, formats=SOLUTION_FORMATS,
-                                      example=EXAMPLE_QUERY.format(base=release.base_iri))
+    if fmt is HTML:  # the query page (YASGUI, with a plain form for browsers without JavaScript)
+        body = render_template("sparql_query.html", config=state.config, formats=SOLUTION_FORMATS,
+                               **page_context(state, request.path, example))
         return Response(body, headers=headers, content_type="text/html; charset=utf-8")
     endpoint_url = state.config["PUBLIC_URL"] or request.base_url
     cache_key = ("service-description", endpoint_url, fmt.key)
     body = state.cache.get(cache_key)
     if body is None:
-        triples = service_description.describe(state.config, release, endpoint_url)
+        triples = service_description.describe(state.config, release, endpoint_url, page_data(state).examples)
         from .results import write_graph
 
         body = write_graph(triples, fmt.key, service_description.prefixes(release))

@@ -3,19 +3,27 @@
 Everything stated here comes from the settings and the release actually served: the result formats from
 the negotiation tables, the features from what the server does (the default graph is the union of the
 named graphs; ``SERVICE`` only to the allow-list), the default dataset with its VoID statistics from the
-manifest and ``void.ttl``, and the limits as configured. The limits use a small vocabulary of our own
-(``{base}endpoint#``, each term labelled and defined in the description itself) because ``sd:`` has none.
+manifest and ``void.ttl``, the limits as configured, and the release's example queries. The limits use a
+small vocabulary of our own (``{base}endpoint#``, each term labelled and defined in the description itself)
+because ``sd:`` has none. Each example query is described with the vocabulary the builder publishes it in
+(``sh:SPARQLExecutable``, ``rdfs:label``, ``rdfs:comment``, ``sh:select``/..., ``schema:target`` this
+endpoint, ``schema:keywords``), linked from the service by ``{base}endpoint#exampleQuery`` and given the
+address of its page, ``?example=<slug>`` (``foaf:page``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from .negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
 from .store import Release
+
+if TYPE_CHECKING:
+    from .page import Example
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -24,6 +32,12 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCTERMS = "http://purl.org/dc/terms/"
 ENT = "http://www.w3.org/ns/entailment/"
+SH = "http://www.w3.org/ns/shacl#"
+SCHEMA = "https://schema.org/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+#: example kind -> (the sh: class beside sh:SPARQLExecutable, the property holding the text), as the builder has it
+EXAMPLE_TERMS = {"select": ("SPARQLSelectExecutable", "select"), "construct": ("SPARQLConstructExecutable", "construct"),
+                 "ask": ("SPARQLAskExecutable", "ask"), "describe": ("SPARQLExecutable", "describe")}
 
 #: setting -> (term, label, definition, datatype)
 LIMIT_TERMS: dict[str, tuple[str, str, str, str]] = {
@@ -49,10 +63,39 @@ def endpoint_namespace(release: Release) -> str:
 
 def prefixes(release: Release) -> dict[str, str]:
     return {"sd": SD, "void": VOID, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS,
-            "ent": ENT, "formats": "http://www.w3.org/ns/formats/", "hege": endpoint_namespace(release)}
+            "ent": ENT, "formats": "http://www.w3.org/ns/formats/", "hege": endpoint_namespace(release),
+            "sh": SH, "schema": SCHEMA, "foaf": FOAF, "hegq": release.base_iri + "id/query/"}
 
 
-def describe(config: Mapping[str, Any], release: Release, endpoint_url: str) -> list[ox.Triple]:
+def describe_examples(service: ox.NamedNode, release: Release, endpoint_url: str,
+                      examples: Sequence[Example]) -> list[ox.Triple]:
+    """The example queries, as the builder publishes them, linked from the service and to their page."""
+    n = ox.NamedNode
+    a = n(RDF + "type")
+    link = n(endpoint_namespace(release) + "exampleQuery")
+    out = [ox.Triple(link, a, n(RDF + "Property")),
+           ox.Triple(link, n(RDFS + "label"), ox.Literal("example query", language="en")),
+           ox.Triple(link, n(RDFS + "comment"), ox.Literal(
+               "An example query of the release, checked against it when it was built; its foaf:page opens it "
+               "on the query page.", language="en"))]
+    for example in examples:
+        node = n(example.iri)
+        extra_class, text_property = EXAMPLE_TERMS.get(example.kind, EXAMPLE_TERMS["select"])
+        out += [ox.Triple(service, link, node),
+                ox.Triple(node, a, n(SH + "SPARQLExecutable")),
+                ox.Triple(node, a, n(SH + extra_class)),
+                ox.Triple(node, n(RDFS + "label"), ox.Literal(example.label, language="en")),
+                ox.Triple(node, n(SH + text_property), ox.Literal(example.query)),
+                ox.Triple(node, n(SCHEMA + "target"), service),
+                ox.Triple(node, n(FOAF + "page"), n(endpoint_url + "?example=" + quote(example.slug)))]
+        if example.comment:
+            out.append(ox.Triple(node, n(RDFS + "comment"), ox.Literal(example.comment, language="en")))
+        out += [ox.Triple(node, n(SCHEMA + "keywords"), ox.Literal(k, language="en")) for k in example.keywords]
+    return out
+
+
+def describe(config: Mapping[str, Any], release: Release, endpoint_url: str,
+             examples: Sequence[Example] = ()) -> list[ox.Triple]:
     n = ox.NamedNode
     a = n(RDF + "type")
     service = n(endpoint_url)
@@ -108,6 +151,8 @@ def describe(config: Mapping[str, Any], release: Release, endpoint_url: str) -> 
     add(n(ns + "allowedService"), RDFS + "comment", ox.Literal(
         "A SERVICE IRI queries may call; any other SERVICE is refused with 400. None means no SERVICE call "
         "is allowed.", language="en"))
+
+    out.extend(describe_examples(service, release, endpoint_url, examples))
 
     if release.void_path is not None:
         with release.void_path.open("rb") as handle:
