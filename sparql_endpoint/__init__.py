@@ -41,10 +41,20 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
         prefixes=IRISpace(store.release.base_iri).prefixes,
         checked=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"] // 16))
 
+    from .dereference import bp as dereference_bp
+    from .downloads import bp as downloads_bp
+    from .downloads import releases_dir
     from .protocol import bp as protocol_bp
+    from .site import bp as site_bp
+    from .site import register_pages_errors
 
+    app.config["HEG_RELEASES_ROOT"] = str(releases_dir(settings, store.release.path))
     app.register_blueprint(protocol_bp)
+    app.register_blueprint(site_bp)
+    app.register_blueprint(dereference_bp)
+    app.register_blueprint(downloads_bp)
     register_error_handlers(app)
+    register_pages_errors(app)
 
     @app.after_request
     def _cors(response: Response) -> Response:

@@ -98,6 +98,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "CACHE_ENTRIES": (512, _non_negative_int),
     "CACHE_BYTES": (64 * 1_048_576, _non_negative_int),
     "PUBLIC_URL": ("", _str),
+    "RELEASES_DIR": ("", _str),  # downloads: every release here is listed; empty: the served release's parent
 }
 
 

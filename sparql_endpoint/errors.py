@@ -83,6 +83,18 @@ class NotAcceptable(EndpointError):
     title = "Not Acceptable"
 
 
+class ResourceNotFound(EndpointError):
+    status = 404
+    title = "Not Found"
+    hint = "Check the IRI; browse or search the data from the home page (/), or ask /sparql."
+
+
+class ResourceGone(EndpointError):
+    status = 410
+    title = "Gone"
+    hint = "The IRI was retired: use its successor, named in the message and the Link header."
+
+
 class RequestTooLarge(EndpointError):
     status = 413
     title = "Request Entity Too Large"
@@ -135,7 +147,7 @@ def error_response(status: int, title: str, message: str, hint: str,
 def _http_hint(exc: HTTPException) -> str:
     code = exc.code or 500
     if code == 404:
-        return "Check the path: the SPARQL endpoint is at /sparql."
+        return "Check the path: the SPARQL endpoint is at /sparql; browse the data from /; downloads at /downloads."
     if code == 405:
         allowed = ", ".join(getattr(exc, "valid_methods", None) or ["GET", "POST"])
         return f"Use one of the allowed methods: {allowed}."

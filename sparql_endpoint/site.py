@@ -1,0 +1,285 @@
+"""Site pages blueprint: home, browse (practices, case studies, resources, organizations, places,
+vocabularies), search, and the HTML of the named graphs, the ontology and the shapes.
+
+Views are thin: read the request, call :mod:`browse` or :mod:`linked_data`, render one template. Every
+page carries an ETag and Last-Modified (the release's build time) and answers 304 when fresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Flask, Response, render_template, request
+from werkzeug.exceptions import NotFound
+
+from . import browse
+from . import linked_data as ld
+from .conditional import finish, not_modified
+from .errors import error_response
+from .schema_org import dataset_jsonld
+from .state import get_state
+
+bp = Blueprint("site", __name__)
+
+
+def _page(render: Callable[[], str], *key: object) -> Response:
+    etag = ld.etag_for("page", request.path, sorted(request.args.items(multi=True)), *key)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    response = Response(render(), content_type="text/html; charset=utf-8")
+    return finish(response, etag)
+
+
+def _rows(query: str, max_rows: int | None = None) -> list[dict[str, str]]:
+    return [{k: v.value for k, v in row.items()} for row in ld.select(query, max_rows)]
+
+
+def _href(iri: str) -> str:
+    return ld.local_path(iri, get_state().store.release.base_iri) or iri
+
+
+# --------------------------------------------------------------------------- home
+
+
+def _home_context() -> dict[str, Any]:
+    release = get_state().store.release
+    base = release.base_iri
+    dataset = ld.arrange(base + "id/dataset", ld.describe(base + "id/dataset"))
+    release_iri = base + "id/release/" + release.version
+    current = ld.arrange(release_iri, ld.describe(release_iri))
+    counts = _rows("""SELECT ?class ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  VALUES ?class { heg:StrategicPractice heg:KeyAction heg:CaseStudy heg:Resource org:Organization
+                  heg:HealthDepartment schema:AdministrativeArea heg:CrosswalkMapping }
+  ?s a ?class . OPTIONAL { ?class rdfs:label ?label } } GROUP BY ?class ?label ORDER BY DESC(?n)""")
+    coverage = _rows(f"""SELECT ?what ?published ?qualifier ?found ?source WHERE {{
+  <{release_iri}> heg:coverage ?c . ?c skos:notation ?what ; heg:foundCount ?found .
+  OPTIONAL {{ ?c heg:publishedCount ?published }} OPTIONAL {{ ?c heg:countQualifier ?qualifier }}
+  OPTIONAL {{ ?c dcterms:source ?source }} }} ORDER BY ?what""")
+    license_iri = dataset.first(ld.DCTERMS + "license") and dataset.values(ld.DCTERMS + "license")[0].term.value
+    files = [f for f in _manifest_files() if not f["path"].endswith(".gz")]
+    root = request.url_root.rstrip("/")
+    distributions = [{"name": f["path"], "encodingFormat": f["media_type"], "contentSize": str(f["bytes"]),
+                      "contentUrl": f"{root}/downloads/{release.version}/{f['path']}"} for f in files
+                     if f["path"].startswith("heg.")]
+    creator = current.first(ld.DCTERMS + "creator") or dataset.first(ld.DCTERMS + "creator")
+    markup = dataset_jsonld(
+        name=dataset.label, description=dataset.first(ld.DCTERMS + "description"), url=base + "id/dataset",
+        license_iri=license_iri or "", creator=creator, version=release.version,
+        date_published=release.built_at[:10], distributions=distributions, sparql_url=f"{root}/sparql",
+        keywords=["health equity", "public health", "local health departments", "linked data"])
+    return {"dataset": dataset, "current": current, "counts": counts, "coverage": coverage,
+            "license_iri": license_iri, "creator": creator, "jsonld": markup, "release": release,
+            "gaps": sorted(v.text for v in dataset.heg_values("knownGap"))}
+
+
+def _manifest_files() -> list[dict[str, Any]]:
+    from .downloads import release_files
+
+    return release_files(get_state().store.release.path)
+
+
+@bp.route("/", methods=["GET"])
+def home() -> Response:
+    return _page(lambda: render_template("home.html", **_home_context()))
+
+
+# --------------------------------------------------------------------------- practices
+
+
+@bp.route("/practices", methods=["GET"])
+def practices() -> Response:
+    def render() -> str:
+        placements = _rows("""SELECT ?edition ?editionTitle ?group ?groupLabel ?position ?practice ?label
+       ?inferred ?confidence ?basis ?kind WHERE {
+  ?pl a heg:PracticePlacement ; heg:placedPractice ?practice ; heg:placedIn ?group .
+  OPTIONAL { ?pl heg:inferred ?inferred } OPTIONAL { ?pl heg:confidence/skos:prefLabel ?confidence }
+  OPTIONAL { ?pl heg:basis ?basis }
+  ?practice skos:prefLabel ?label ; skos:inScheme ?edition . ?edition dcterms:title ?editionTitle .
+  ?group skos:prefLabel ?groupLabel ; a ?kindClass . VALUES (?kindClass ?kind) {
+    (heg:PracticeCategory "category") (heg:PracticeStage "stage") }
+  OPTIONAL { ?group schema:position ?position } }""")
+        unplaced = _rows("""SELECT ?edition ?editionTitle ?practice ?label WHERE {
+  ?practice a heg:StrategicPractice ; skos:prefLabel ?label ; skos:inScheme ?edition .
+  ?edition dcterms:title ?editionTitle .
+  FILTER NOT EXISTS { ?pl heg:placedPractice ?practice } }""")
+        editions: dict[str, dict[str, Any]] = {}
+        for row in placements:
+            edition = editions.setdefault(row["edition"], {"title": row["editionTitle"], "groups": {},
+                                                           "href": _href(row["edition"]), "unplaced": []})
+            group = edition["groups"].setdefault(row["group"], {
+                "label": row["groupLabel"], "href": _href(row["group"]), "kind": row["kind"],
+                "position": int(row.get("position", 99)), "practices": []})
+            group["practices"].append({"label": row["label"], "href": _href(row["practice"]),
+                                       "inferred": row.get("inferred") == "true",
+                                       "confidence": row.get("confidence", ""), "basis": row.get("basis", "")})
+        for row in unplaced:
+            edition = editions.setdefault(row["edition"], {"title": row["editionTitle"], "groups": {},
+                                                           "href": _href(row["edition"]), "unplaced": []})
+            edition["unplaced"].append({"label": row["label"], "href": _href(row["practice"])})
+        for edition in editions.values():
+            edition["groups"] = sorted(edition["groups"].values(), key=lambda g: (g["position"], g["label"]))
+            for group in edition["groups"]:
+                group["practices"].sort(key=lambda p: p["label"])
+        crosswalk = _rows("""SELECT ?mapping ?old ?oldLabel ?new ?newLabel ?strength ?basis ?inferred WHERE {
+  ?mapping a heg:CrosswalkMapping ; heg:mapsFrom ?old ; heg:mapsTo ?new .
+  ?old skos:prefLabel ?oldLabel . ?new skos:prefLabel ?newLabel .
+  OPTIONAL { ?mapping heg:mappingStrength/skos:prefLabel ?strength } OPTIONAL { ?mapping heg:basis ?basis }
+  OPTIONAL { ?mapping heg:inferred ?inferred } } ORDER BY ?oldLabel ?newLabel""")
+        for row in crosswalk:
+            row.update(href=_href(row["mapping"]), oldHref=_href(row["old"]), newHref=_href(row["new"]))
+        ordered = sorted(editions.values(), key=lambda e: e["title"])
+        return render_template("practices.html", editions=ordered, crosswalk=crosswalk)
+
+    return _page(render)
+
+
+# --------------------------------------------------------------------------- listings and search
+
+
+@bp.route("/case-studies", defaults={"key": "case-studies"}, methods=["GET"])
+@bp.route("/resources", defaults={"key": "resources"}, methods=["GET"])
+def listing(key: str) -> Response:
+    view = browse.listing(key, request.args)
+    return _page(lambda: render_template("listing.html", view=view))
+
+
+@bp.route("/search", methods=["GET"])
+def search() -> Response:
+    text = (request.args.get("q") or "").strip()
+    hits = browse.search(text) if text else []
+    return _page(lambda: render_template("search.html", q=text, hits=hits))
+
+
+@bp.route("/organizations", methods=["GET"])
+def organizations() -> Response:
+    def render() -> str:
+        rows = _rows("""SELECT ?org ?name ?kind ?hd (GROUP_CONCAT(DISTINCT ?area; separator="; ") AS ?areas) WHERE {
+  ?org a org:Organization . OPTIONAL { ?org skos:prefLabel ?name }
+  OPTIONAL { ?org heg:organizationKind/skos:prefLabel ?kind }
+  BIND(EXISTS { ?org a heg:HealthDepartment } AS ?hd)
+  OPTIONAL { ?org schema:areaServed/schema:name ?area } } GROUP BY ?org ?name ?kind ?hd ORDER BY LCASE(?name)""")
+        for row in rows:
+            row["href"] = _href(row["org"])
+        return render_template("organizations.html", rows=rows)
+
+    return _page(render)
+
+
+@bp.route("/places", methods=["GET"])
+def places() -> Response:
+    def render() -> str:
+        rows = _rows("""SELECT ?place ?name ?type ?state ?geoid ?within ?withinName WHERE {
+  ?place a schema:AdministrativeArea . OPTIONAL { ?place schema:name ?name }
+  OPTIONAL { ?place heg:placeType/skos:prefLabel ?type } OPTIONAL { ?place heg:stateCode ?state }
+  OPTIONAL { ?place heg:geoid ?geoid }
+  OPTIONAL { ?place schema:containedInPlace ?within . ?within schema:name ?withinName } }
+ORDER BY ?state LCASE(?name)""")
+        for row in rows:
+            row["href"] = _href(row["place"])
+            if "within" in row:
+                row["withinHref"] = _href(row["within"])
+        return render_template("places.html", rows=rows)
+
+    return _page(render)
+
+
+@bp.route("/vocabularies", methods=["GET"])
+def vocabularies() -> Response:
+    def render() -> str:
+        rows = _rows("""SELECT ?scheme ?title ?definition (COUNT(DISTINCT ?concept) AS ?n) WHERE {
+  ?scheme a skos:ConceptScheme . OPTIONAL { ?scheme dcterms:title ?title }
+  OPTIONAL { ?scheme skos:definition ?definition }
+  OPTIONAL { ?concept skos:inScheme ?scheme } FILTER NOT EXISTS { ?scheme a heg:Edition } }
+GROUP BY ?scheme ?title ?definition ORDER BY ?title""")
+        for row in rows:
+            row["href"] = _href(row["scheme"])
+        return render_template("vocabularies.html", rows=rows)
+
+    return _page(render)
+
+
+# --------------------------------------------------------------------------- graphs, ontology, shapes
+
+
+def graph_page(name: str, local: str) -> str:
+    """The HTML of ``/graph/{name}``, ``/ontology`` and ``/shapes``."""
+    release = get_state().store.release
+    graph_iri = release.graphs[name]
+    if name == "ontology":
+        return _ontology_page(graph_iri, local)
+    rows = _rows(f"""SELECT ?s ?type ?typeLabel ?label WHERE {{
+  GRAPH <{graph_iri}> {{ ?s a ?type FILTER(isIRI(?s)) }}
+  OPTIONAL {{ ?type rdfs:label ?typeLabel }}
+  OPTIONAL {{ ?s skos:prefLabel|dcterms:title|schema:name|rdfs:label ?label }} }}""",
+                 max_rows=release.triples.get(name, 0) + 1)
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        group = groups.setdefault(row["type"], {"label": row.get("typeLabel") or ld.prefixed(row["type"]),
+                                                "items": {}})
+        group["items"].setdefault(row["s"], {"label": row.get("label") or ld.label_of(row["s"], {}),
+                                             "href": _href(row["s"]), "iri": row["s"]})
+    ordered = sorted(({"label": g["label"], "items": sorted(g["items"].values(), key=lambda i: i["label"].lower())}
+                      for g in groups.values()), key=lambda g: g["label"].lower())
+    return render_template("graph.html", name=name, graph_iri=graph_iri, local=local, groups=ordered,
+                           triples=release.triples.get(name, 0), release=release,
+                           formats=ld.RESOURCE_FORMATS[1:])
+
+
+def _ontology_page(graph_iri: str, local: str) -> str:
+    release = get_state().store.release
+    header = ld.arrange(release.base_iri + "ontology", ld.describe(release.base_iri + "ontology"))
+    terms = _rows(f"""SELECT ?term ?kind ?label ?definition ?example ?domain ?range ?super ?inverse WHERE {{
+  GRAPH <{graph_iri}> {{
+    ?term a ?kind . VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty rdf:Property }}
+    OPTIONAL {{ ?term rdfs:label ?label }} OPTIONAL {{ ?term skos:definition ?definition }}
+    OPTIONAL {{ ?term skos:example ?example }} OPTIONAL {{ ?term rdfs:domain ?domain FILTER(isIRI(?domain)) }}
+    OPTIONAL {{ ?term rdfs:range ?range FILTER(isIRI(?range)) }}
+    OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?super FILTER(isIRI(?super)) }}
+    OPTIONAL {{ ?term owl:inverseOf ?inverse }} }} }}""")
+    data = release.graphs["data"]
+    used = {row["t"]: row for row in _rows(f"""SELECT ?t (COUNT(*) AS ?n) (MIN(STR(?x)) AS ?example) WHERE {{
+  GRAPH <{data}> {{ {{ ?x a ?t }} UNION {{ ?x ?t ?o }} }} }} GROUP BY ?t""")}
+    by_term: dict[str, dict[str, Any]] = {}
+    for row in terms:
+        term = by_term.setdefault(row["term"], {"iri": row["term"], "anchor": row["term"].rsplit("#", 1)[-1],
+                                                "kind": "class" if row["kind"].endswith("Class") else "property",
+                                                "label": row.get("label", ""), "definition": row.get("definition", ""),
+                                                "examples": set(), "domain": set(), "range": set(), "super": set(),
+                                                "inverse": set()})
+        for key in ("example", "domain", "range", "super", "inverse"):
+            if key in row:
+                term["examples" if key == "example" else key].add(row[key])
+    for term in by_term.values():
+        usage = used.get(term["iri"])
+        term["count"] = int(usage["n"]) if usage else 0
+        term["data_example"] = usage["example"] if usage else ""
+        term["data_example_href"] = _href(term["data_example"]) if usage else ""
+        for key in ("domain", "range", "super", "inverse"):
+            term[key] = [{"iri": v, "text": ld.prefixed(v), "href": _href(v)} for v in sorted(term[key])]
+        term["examples"] = sorted(term["examples"])
+        term["prefixed"] = ld.prefixed(term["iri"])
+    classes = sorted((t for t in by_term.values() if t["kind"] == "class"), key=lambda t: t["anchor"])
+    props = sorted((t for t in by_term.values() if t["kind"] == "property"), key=lambda t: t["anchor"])
+    return render_template("ontology.html", header=header, classes=classes, properties=props, local=local,
+                           formats=ld.RESOURCE_FORMATS[1:], release=release)
+
+
+# --------------------------------------------------------------------------- errors as pages
+
+
+def register_pages_errors(app: Flask) -> None:
+    """A 404 a person can use (search, browse) for browsers; the plain or JSON body otherwise."""
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound) -> Response:
+        best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"],
+                                                   default="text/plain")
+        if best == "text/html":
+            body = render_template("not_found.html", iri=None, path=request.path)
+            return Response(body, status=404, headers={"Vary": "Accept", "Cache-Control": "no-store"},
+                            content_type="text/html; charset=utf-8")
+        from .errors import _http_hint
+
+        return error_response(404, exc.name, exc.description or exc.name, _http_hint(exc))
