@@ -106,6 +106,21 @@ def document(name: str, ext: str | None) -> Response:
     return _graph_document(name, "/" + name, ext)
 
 
+@bp.route("/ontology/<version>", methods=["GET"])
+def ontology_version(version: str) -> Response:
+    """The ontology's ``owl:versionIRI`` (``{base}ontology/{version}``): the same document, when it is the
+    version this release holds."""
+    base = get_state().store.release.base_iri
+    stripped, suffix_format = ld.split_suffix(version)
+    ext = suffix_format.extension if suffix_format else None
+    for candidate, candidate_ext in ((version, None), (stripped, ext)):
+        iri = f"{base}ontology/{candidate}"
+        if _safe(iri, base) and ld.select(f"SELECT ?o WHERE {{ <{base}ontology> owl:versionIRI {ld.iri_ref(iri, base)} }}"):
+            return _graph_document("ontology", f"/ontology/{candidate}", candidate_ext)
+    raise ResourceNotFound(f"{base}ontology/{version} is not a version of the ontology in this release.",
+                           hint="The current ontology is at /ontology.")
+
+
 @bp.route("/graph/<name>", defaults={"ext": None}, methods=["GET"])
 @bp.route("/graph/<name>.<ext>", methods=["GET"])
 def named_graph(name: str, ext: str | None) -> Response:
