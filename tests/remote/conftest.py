@@ -1,0 +1,59 @@
+"""One real Oxigraph server per session, loaded with the session release by ``heg publish``'s library
+function; a local app and a remote app over the same release, to compare."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from graph_builder.publish import Endpoints, PublishReport, publish_release
+from graph_builder.release import ReleaseOutcome
+from remote_servers import OxigraphServer
+from sparql_endpoint import create_app
+
+SETTINGS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 2, "QUERY_TIMEOUT": 10.0}
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def published(oxigraph: OxigraphServer, release: ReleaseOutcome) -> PublishReport:
+    return publish_release(release.path, Endpoints.of(oxigraph.base), environ={})
+
+
+@pytest.fixture
+def make_app(release: ReleaseOutcome) -> Iterator[Callable[..., Flask]]:
+    """``make_app(**settings)`` over the session release; stores are closed afterwards."""
+    apps: list[Flask] = []
+
+    def _make(**settings: Any) -> Flask:
+        app = create_app({**SETTINGS, "RELEASE_DIR": str(release.path), **settings}, environ={})
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        app.extensions["heg_endpoint"].store.close()
+
+
+@pytest.fixture(scope="module")
+def apps(release: ReleaseOutcome, oxigraph: OxigraphServer, published: PublishReport) -> Iterator[dict[str, Flask]]:
+    """{"local": app on the embedded store, "remote": app on the Oxigraph server}, one pair per module."""
+    pair = {
+        "local": create_app({**SETTINGS, "RELEASE_DIR": str(release.path)}, environ={}),
+        "remote": create_app({**SETTINGS, "RELEASE_DIR": str(release.path), "STORE_KIND": "remote",
+                              "STORE_URL": oxigraph.query_url}, environ={}),
+    }
+    for app in pair.values():
+        app.extensions["heg_endpoint"].store.start()
+    yield pair
+    for app in pair.values():
+        app.extensions["heg_endpoint"].store.close()
