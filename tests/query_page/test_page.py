@@ -54,6 +54,12 @@ def test_there_are_at_least_15_examples_with_unique_slugs() -> None:
         assert example.get("min_rows", 0) >= 1 and example.get("includes"), example["slug"]
 
 
+def test_docs_list_every_example() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "queries.md").read_text(encoding="utf-8")
+    for example in EXAMPLES:
+        assert f"?example={example['slug']})" in docs, f"add {example['slug']} to docs/queries.md"
+
+
 @pytest.mark.parametrize("name,media_types", [
     ("yasgui.min.js", {"text/javascript", "application/javascript"}),
     ("heg-query-page.js", {"text/javascript", "application/javascript"}),
