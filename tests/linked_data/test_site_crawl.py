@@ -4,62 +4,9 @@ no 404 and no 500, and the crawl reaches every practice, case study, resource, o
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
-
-import pytest
-from flask import Flask
 
 from conftest import BASE
-
-HOST = "http://localhost"
-
-
-class Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value and tag in ("a", "link", "script", "img"):
-                self.hrefs.append(value)
-
-
-def crawl(app: Flask) -> dict[str, Any]:
-    client = app.test_client()
-    seen: dict[str, int] = {}
-    pages: dict[str, str] = {}
-    referrers: dict[str, str] = {}
-    queue = ["/"]
-    while queue:
-        path = queue.pop()
-        if path in seen:
-            continue
-        response = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-        seen[path] = response.status_code
-        if response.mimetype != "text/html" or response.status_code != 200:
-            continue
-        text = response.get_data(as_text=True)
-        pages[path] = text
-        parser = Links()
-        parser.feed(text)
-        for href in parser.hrefs:
-            url, _ = urldefrag(urljoin(HOST + path, href))
-            parts = urlsplit(url)
-            if parts.scheme + "://" + parts.netloc != HOST:
-                continue  # external: not ours to check
-            target = parts.path + ("?" + parts.query if parts.query else "")
-            if target not in seen:
-                referrers.setdefault(target, path)
-                queue.append(target)
-    return {"status": seen, "pages": pages, "referrers": referrers}
-
-
-@pytest.fixture(scope="session")
-def site(ld_app: Flask) -> dict[str, Any]:
-    return crawl(ld_app)
 
 
 def test_no_internal_link_is_broken(site: dict[str, Any]) -> None:
