@@ -14,6 +14,10 @@ from graph_builder.release import ReleaseOutcome
 from remote_servers import OxigraphServer
 from sparql_endpoint import create_app
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "virtuoso: needs Debian's virtuoso-opensource (HEG_TEST_VIRTUOSO=1)")
+
+
 SETTINGS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 2, "QUERY_TIMEOUT": 10.0}
 
 
