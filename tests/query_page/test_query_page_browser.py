@@ -82,6 +82,18 @@ def test_an_example_address_opens_it(browser: Browser, served: str) -> None:
     assert len(rows) >= 20  # YASR shows a CONSTRUCT answer as a table of triples
 
 
+def test_an_edited_example_tab_is_kept_when_the_example_is_picked_again(browser: Browser, served: str) -> None:
+    driver = browser.driver
+    driver.get(served + "?example=resources-per-type")
+    editor = browser.wait(lambda d: browser.active(".CodeMirror"))[0]
+    driver.execute_script("arguments[0].CodeMirror.setValue('# my own edit\\n' + arguments[0].CodeMirror.getValue());",
+                          editor)
+    driver.find_element(By.CSS_SELECTOR, 'a[data-example="resources-per-type"]').click()
+    assert "# my own edit" not in browser.active(".CodeMirror")[0].text  # a fresh tab with the example
+    names = [t.text for t in driver.find_elements(By.CSS_SELECTOR, ".yasgui .tabsList .tab")]
+    assert sum(name.startswith("Resources per type") for name in names) == 2
+
+
 @pytest.mark.parametrize("query,status,words", [
     ("PREFIX heg: <https://w3id.org/health-equity-guide/ontology#>\nINSERT DATA { heg:a heg:b heg:c }", "403",
      "read-only"),

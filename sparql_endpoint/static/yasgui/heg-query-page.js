@@ -106,11 +106,14 @@
   });
 
   // --- examples: tabs, list, and ?example=<slug> -----------------------------------------------------
-  function findTab(name) {
+  // a tab showing this example unchanged (one the user edited is left alone: a new tab opens instead)
+  function findTab(name, query) {
     var ids = yasgui.persistentConfig.getTabs();
     for (var i = 0; i < ids.length; i++) {
       var tab = yasgui.getTab(ids[i]);
-      if (tab && tab.getName() === name) return tab;
+      if (!tab || tab.getName() !== name) continue;
+      var editor = tab.getYasqe();  // hidden tabs have no editor yet: compare what is stored
+      if ((editor ? editor.getValue() : tab.getPersistedJson().yasqe.value) === query) return tab;
     }
     return undefined;
   }
@@ -136,10 +139,9 @@
   function openExample(slug) {
     var example = examples[slug];
     if (!example) return undefined;
-    var tab = findTab(example.label);
+    var tab = findTab(example.label, example.query);
     if (tab) {
       yasgui.selectTabId(tab.getId());
-      if (tab.getQuery() !== example.query) tab.setQuery(example.query);
     } else {
       tab = yasgui.addTab(true, { name: example.label, yasqe: { value: example.query } });
     }
