@@ -379,6 +379,9 @@ def arrange(iri: str, triples: list[ox.Triple]) -> Resource:
         qualified.sort(key=lambda r: r.iri)
         types = sorted((link(o.value) for o in by_subject.get(subject, {}).get(RDF + "type", [])
                         if isinstance(o, ox.NamedNode)), key=lambda l: l.label)
+        for type_link in types:
+            if type_link.label == type_link.iri:
+                type_link.label = prefixed(type_link.iri)
         return Resource(subject, label_of(subject, by_subject), types, outgoing, incoming, qualified, {}, HEG,
                         local_path(subject, base) or subject)
 

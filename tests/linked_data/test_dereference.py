@@ -10,7 +10,7 @@ import rdflib
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
-from conftest import BASE, RETIRED, SUCCESSOR, close, make_app
+from ld_support import BASE, RETIRED, SUCCESSOR, close, make_app
 from sparql_endpoint import linked_data as ld
 from sparql_endpoint.errors import BadRequest
 

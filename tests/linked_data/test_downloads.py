@@ -16,7 +16,7 @@ import rdflib
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
-from conftest import BASE, close, make_app
+from ld_support import BASE, close, make_app
 from sparql_endpoint.errors import ConfigError
 
 
