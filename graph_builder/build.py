@@ -16,18 +16,9 @@ from rdflib.namespace import DCTERMS, ORG, RDF, SKOS, XSD
 from .checks import CROSSWALK_EDITIONS
 from .load import Record, Sources
 from .namespaces import SCHEMA, IRISpace
+from .schema import INFERABLE
 
 EN = "en"
-
-#: source field -> property marked by ``heg:inferredProperty`` when listed under ``inferred:``.
-INFERRED_PROPERTY = {
-    "topics": DCTERMS.subject, "places": DCTERMS.spatial, "period": "period", "summary": DCTERMS.description,
-    "health_departments": "healthDepartment", "partners": "partner", "jurisdiction_level": "jurisdictionLevel",
-    "practices": "advancesPractice", "what_sparked_it": "whatSparkedIt", "enabling_factors": "enablingFactors",
-    "impacts": "impacts", "advice": "advice", "url": SCHEMA.url, "who_took_this_on": "whoTookThisOn",
-    "publishers": DCTERMS.publisher, "year": DCTERMS.issued, "type": "resourceType",
-    "categories": "coversCategory", "case_study": "caseStudy", "description": DCTERMS.description,
-}
 
 GROUP_PATH = {"category": "category", "stage": "stage"}
 
@@ -92,8 +83,8 @@ class GraphBuilder:
         self.texts(s, SKOS.editorialNote, record.get("notes"))
         self.add(s, self.heg.confidence, self.concept("confidence", record.get("confidence")))
         for name in record.get("inferred", []):
-            prop = INFERRED_PROPERTY[name]
-            self.add(s, self.heg.inferredProperty, prop if isinstance(prop, URIRef) else self.heg[prop])
+            prefix, local = INFERABLE[record.kind][name].split(":", 1)
+            self.add(s, self.heg.inferredProperty, URIRef(self.space.prefixes[prefix] + local))
 
     # -- entities ------------------------------------------------------------------------------
     def vocabularies(self, sources: Sources) -> None:

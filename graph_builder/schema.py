@@ -119,13 +119,22 @@ SPECS: dict[str, list[Field]] = {
 CSV_FILES = {"crosswalk": "crosswalk.csv", "organization": "organizations.csv", "place": "places.csv",
              "retired": "retired.csv"}
 
-#: The fields a curator may list under ``inferred:``, per kind, and the property each one marks.
-INFERABLE = {
-    "case-study": {"topics", "places", "health_departments", "partners", "jurisdiction_level", "period",
-                   "practices", "summary", "what_sparked_it", "enabling_factors", "impacts", "advice",
-                   "url", "who_took_this_on"},
-    "resource": {"publishers", "year", "type", "url", "practices", "categories", "case_study",
-                 "description"},
+#: The fields a curator may list under ``inferred:``, per kind, and the property (a compact IRI) that
+#: ``heg:inferredProperty`` then names. Per kind, because ``practices`` becomes heg:advancesPractice on a
+#: case study but heg:supportsPractice on a resource.
+INFERABLE: dict[str, dict[str, str]] = {
+    "case-study": {
+        "topics": "dcterms:subject", "places": "dcterms:spatial", "period": "heg:period",
+        "summary": "dcterms:description", "health_departments": "heg:healthDepartment", "partners": "heg:partner",
+        "jurisdiction_level": "heg:jurisdictionLevel", "practices": "heg:advancesPractice",
+        "what_sparked_it": "heg:whatSparkedIt", "enabling_factors": "heg:enablingFactors", "impacts": "heg:impacts",
+        "advice": "heg:advice", "url": "schema:url", "who_took_this_on": "heg:whoTookThisOn",
+    },
+    "resource": {
+        "publishers": "dcterms:publisher", "year": "dcterms:issued", "type": "heg:resourceType", "url": "schema:url",
+        "practices": "heg:supportsPractice", "categories": "heg:coversCategory", "case_study": "heg:caseStudy",
+        "description": "dcterms:description",
+    },
 }
 
 GEOID = re.compile(r"^[0-9]{2}([0-9]{3}|[0-9]{5})?$")

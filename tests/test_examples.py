@@ -21,7 +21,7 @@ EXAMPLES = yaml.safe_load((DEFAULT_DATA / "queries.yaml").read_text(encoding="ut
 
 
 def test_there_are_examples() -> None:
-    assert len(EXAMPLES) >= 3
+    assert len(EXAMPLES) >= 15
 
 
 @pytest.mark.parametrize("slug", [e["slug"] for e in EXAMPLES])

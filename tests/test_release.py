@@ -247,3 +247,18 @@ def test_parallel_validation_gives_the_same_results_as_one_process(pipeline_resu
     assert single.warnings > 0  # the real data has gaps, so the comparison is not of two empty reports
     assert (split.violations, split.warnings, split.infos) == (single.violations, single.warnings, single.infos)
     assert isomorphic(split.report_graph, single.report_graph)
+
+
+def test_inferred_fields_name_the_property_of_their_own_kind(pipeline_result: PipelineResult) -> None:
+    from graph_builder.schema import INFERABLE
+
+    g = pipeline_result.data
+    marked = 0
+    for kind, cls in (("case-study", HEG.CaseStudy), ("resource", HEG.Resource)):
+        allowed = {URIRef(DEFAULT_SPACE.prefixes[c.split(":")[0]] + c.split(":")[1]) for c in INFERABLE[kind].values()}
+        for entity in g.subjects(RDF.type, cls):
+            for prop in g.objects(entity, HEG.inferredProperty):
+                assert prop in allowed, (entity, prop)
+                assert g.value(entity, prop) is not None, f"{entity} marks {prop} inferred but has no value"
+                marked += 1
+    assert marked >= 11
