@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from .cache import ResultCache
 from .config import load_config
@@ -23,7 +23,8 @@ __all__ = ["create_app", "get_state"]
 
 log = logging.getLogger(__name__)
 
-EXPOSED_HEADERS = "ETag, Link, Content-Location, X-Result-Rows, X-Result-Capped, Retry-After"
+EXPOSED_HEADERS = ("ETag, Link, Content-Location, X-Result-Rows, X-Result-Capped, Retry-After, Content-Encoding, "
+                   "Repr-Digest")
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Flask:
@@ -60,6 +61,11 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     def _cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+        if request.method == "OPTIONS":  # pre-flight of pages, RDF and downloads (/sparql sets its own)
+            response.headers.setdefault("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+            response.headers.setdefault("Access-Control-Allow-Headers",
+                                        "Accept, If-None-Match, If-Modified-Since, Range")
+            response.headers.setdefault("Access-Control-Max-Age", "86400")
         return response
 
     log.info("serving release %s from %s with the %s store", store.release.version, store.release.path,

@@ -216,3 +216,18 @@ def test_validation_report_of_each_release(client, release) -> None:
     counts = manifest(release)["validation"]
     assert f"{counts['warnings']} warnings" in page and "validation-report.ttl" in page
     assert client.get("/validation/no-such-version").status_code == 404
+
+
+def test_cors_preflight_head_and_ranges(client, release) -> None:
+    for path in ("/id/practice/2017/allocate-resources", f"/downloads/{release.version}/heg.ttl", "/context.jsonld"):
+        preflight = client.options(path, headers={"Origin": "https://example.org",
+                                                  "Access-Control-Request-Method": "GET",
+                                                  "Access-Control-Request-Headers": "if-none-match"})
+        assert preflight.status_code in (200, 204), path
+        assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+        assert "If-None-Match" in preflight.headers["Access-Control-Allow-Headers"]
+        head = client.head(path, headers={"Accept-Encoding": "identity"})
+        assert head.status_code == 200 and head.data == b"" and head.headers["ETag"], path
+    part = client.get(f"/downloads/{release.version}/heg.nt", headers={"Range": "bytes=0-99",
+                                                                         "Accept-Encoding": "identity"})
+    assert part.status_code == 206 and part.data == (release.path / "heg.nt").read_bytes()[:100]
