@@ -68,7 +68,7 @@ def entity_jsonld(resource: Resource) -> Markup:
 
 
 def dataset_jsonld(*, name: str, description: str, url: str, license_iri: str, creator: str, version: str,
-                   date_published: str, distributions: list[dict[str, Any]], sparql_url: str,
+                   date_published: str, distributions: list[dict[str, Any]], catalog_url: str,
                    keywords: list[str]) -> Markup:
     """schema.org ``Dataset`` for the home page (what Google Dataset Search reads)."""
     data: dict[str, Any] = {
@@ -77,6 +77,6 @@ def dataset_jsonld(*, name: str, description: str, url: str, license_iri: str, c
         "creator": {"@type": "Organization", "name": creator} if creator else None,
         "datePublished": date_published or None, "keywords": keywords, "isAccessibleForFree": True,
         "distribution": [{"@type": "DataDownload", **d} for d in distributions],
-        "potentialAction": {"@type": "SearchAction", "target": sparql_url},
+        "includedInDataCatalog": {"@type": "DataCatalog", "url": catalog_url},
     }
     return script({k: v for k, v in data.items() if v is not None})

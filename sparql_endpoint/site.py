@@ -67,7 +67,7 @@ def _home_context() -> dict[str, Any]:
     markup = dataset_jsonld(
         name=dataset.label, description=dataset.first(ld.DCTERMS + "description"), url=base + "id/dataset",
         license_iri=license_iri or "", creator=creator, version=release.version,
-        date_published=release.built_at[:10], distributions=distributions, sparql_url=f"{root}/sparql",
+        date_published=release.built_at[:10], distributions=distributions, catalog_url=f"{root}/catalog",
         keywords=["health equity", "public health", "local health departments", "linked data"])
     return {"dataset": dataset, "current": current, "counts": counts, "coverage": coverage,
             "license_iri": license_iri, "creator": creator, "jsonld": markup, "release": release,

@@ -38,3 +38,24 @@ def test_every_page_escapes_and_is_one_html_document(site: dict[str, Any]) -> No
         assert re.search(r'<html lang="en">', text), path
         assert text.count("<h1") == 1, f"{path} has {text.count('<h1')} h1 elements"
         assert "<main" in text and "</main>" in text, path
+
+
+def test_every_iri_of_the_release_resolves_on_this_server(client, release) -> None:
+    """Every IRI under the base that the release mentions (subject or object, any graph) answers 200."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(release.path / "store"))
+    iris = set()
+    for quad in store:
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(BASE):
+                iris.add(term.value)
+    assert len(iris) > 600
+    paths = {"/" + iri[len(BASE):].split("#")[0] for iri in iris}
+    failures = {}
+    for path in sorted(paths):
+        for accept in ("text/html", "text/turtle"):
+            response = client.get(path, headers={"Accept": accept})
+            if response.status_code != 200:
+                failures[(path, accept)] = response.status_code
+    assert not failures, failures
