@@ -302,6 +302,17 @@ class Resource:
     heg: str  # the ontology namespace of the release
     href: str = ""  # the local path of ``iri``
 
+    def ordered(self) -> list[tuple[str, list[Value]]]:
+        """Outgoing statements, names and descriptions first, then by property label."""
+        first = [*LABEL_PROPERTIES, DCTERMS + "description", SKOS + "definition"]
+        rank = {p: i for i, p in enumerate(first)}
+        return sorted(self.outgoing.items(),
+                      key=lambda kv: (rank.get(kv[0], len(first)), self.plabel(kv[0]).lower()))
+
+    @property
+    def inferred_relations(self) -> list[Resource]:
+        return [q for q in self.qualified if any(v.term.value == "true" for v in q.heg_values("inferred"))]
+
     def values(self, prop: str) -> list[Value]:
         return self.outgoing.get(prop, [])
 
@@ -372,6 +383,9 @@ def arrange(iri: str, triples: list[ox.Triple]) -> Resource:
                             qualified.append(resource(source, False))
                         continue
                     incoming.setdefault(t.predicate.value, []).append(link(source))
+        linked = {v.term.value for values in outgoing.values() for v in values}
+        incoming = {prop: kept for prop, links in incoming.items()  # an inverse of a link shown already
+                    if (kept := [l for l in links if l.iri not in linked])}
         for values in outgoing.values():
             values.sort(key=lambda v: (v.text.lower(), v.term.value))
         for links in incoming.values():

@@ -73,7 +73,7 @@ def test_practices_by_category_and_stage_with_the_crosswalk(client, release) -> 
 
 def test_entity_page_shows_honesty_markers_plainly(client) -> None:
     practice = text_of(page(client, "/id/practice/2017/allocate-resources"))
-    assert "Inferred" in practice and "Confidence: Medium" in practice  # its inferred category placement
+    assert "Inferred relations" in practice and "Confidence: Medium" in practice  # its inferred placement
     assert "Not every key action of the page was captured" in practice
     assert "Case studies that advance this practice" in practice and "None linked in the graph" in practice
     case = text_of(page(client, "/id/case-study/alameda-county-advances-equitable-housing-policies"))
