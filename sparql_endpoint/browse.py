@@ -51,6 +51,9 @@ TOPIC = Facet("topic", "Topic", rf"topic/{_SLUG}", "?item dcterms:subject {value
               "?value skos:prefLabel ?label }")
 TYPE = Facet("type", "Type", rf"resource-type/{_SLUG}", "?item heg:resourceType {value} .",
              "SELECT DISTINCT ?value ?label WHERE { ?x heg:resourceType ?value . ?value skos:prefLabel ?label }")
+JURISDICTION = Facet("level", "Jurisdiction level", rf"jurisdiction-level/{_SLUG}", "?item heg:jurisdictionLevel {value} .",
+                     "SELECT DISTINCT ?value ?label WHERE { ?x heg:jurisdictionLevel ?value . "
+                     "?value skos:prefLabel ?label }")
 EVIDENCE = Facet("evidence", "Evidence level", rf"evidence-level/{_SLUG}", "?item heg:evidenceLevel {value} .",
                  "SELECT DISTINCT ?value ?label WHERE { ?x heg:evidenceLevel ?value . ?value skos:prefLabel ?label }")
 
@@ -78,7 +81,7 @@ class Listing:
 LISTINGS: dict[str, Listing] = {
     "case-studies": Listing(
         "case-studies", "Case studies", "heg:CaseStudy",
-        (PRACTICE, CATEGORY, _state_facet("dcterms:spatial", "heg:CaseStudy"), TOPIC),
+        (PRACTICE, CATEGORY, _state_facet("dcterms:spatial", "heg:CaseStudy"), TOPIC, JURISDICTION),
         "heg:advancesPractice", "dcterms:description",
         "OPTIONAL { ?item heg:whoTookThisOn ?extra }"),
     "resources": Listing(

@@ -124,6 +124,7 @@ def test_jsonld_script_cannot_be_closed_by_data() -> None:
     ({"state": "CA"}, "Alameda County Advances Equitable Housing Policies", "Boston Builds Capacity"),
     ({"state": "MA", "topic": "topic/housing"}, "Boston Uses Public Housing", "Alameda County"),
     ({"q": "wage theft"}, "Wage Theft", "Alameda County"),
+    ({"level": "jurisdiction-level/state"}, "Colorado Changes Data Narrative", "Alameda County"),
 ])
 def test_case_study_filters(client, params: dict[str, str], must_have: str, must_not_have: str) -> None:
     text = page(client, "/case-studies", query_string=params)
