@@ -19,7 +19,7 @@ MAX_AGE = 3600
 def release_time() -> dt.datetime | None:
     built = get_state().store.release.built_at
     try:
-        return dt.datetime.fromisoformat(built.replace("Z", "+00:00")).replace(microsecond=0)
+        return dt.datetime.fromisoformat(built).replace(microsecond=0)
     except ValueError:
         return None
 

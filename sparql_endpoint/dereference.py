@@ -14,8 +14,8 @@ from flask import Blueprint, Response, render_template, request
 
 from . import linked_data as ld
 from .conditional import finish, not_modified
-from .errors import ResourceGone, ResourceNotFound
-from .negotiation import HTML, Format, negotiate
+from .errors import BadRequest, ResourceGone, ResourceNotFound
+from .negotiation import HTML, RESOURCE_FORMATS, SUFFIXES, Format, negotiate
 from .schema_org import entity_jsonld
 from .state import get_state
 
@@ -27,14 +27,14 @@ DOCUMENTS = ("ontology", "shapes")
 def _format(suffix_format: Format | None) -> Format:
     if suffix_format is not None:
         return suffix_format
-    return negotiate(ld.RESOURCE_FORMATS, request.accept_mimetypes, request.args.get("format"))
+    return negotiate(RESOURCE_FORMATS, request.accept_mimetypes, request.args.get("format"))
 
 
 def _headers(path: str, fmt: Format, suffixed: bool) -> dict[str, str]:
     """Vary, Content-Location and the alternates of one resource's representations."""
     root = request.script_root
     alternates = ", ".join(f'<{root}{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-                           for f in ld.RESOURCE_FORMATS)
+                           for f in RESOURCE_FORMATS)
     headers = {"Content-Location": f"{root}{path}.{fmt.extension}", "Link": alternates}
     if not suffixed:
         headers["Vary"] = "Accept"
@@ -81,7 +81,7 @@ def entity(path: str) -> Response:
             raise ResourceGone(f"{iri} was retired.", iri=iri)
     if fmt is HTML:
         template = "gone.html" if status == 410 else "entity.html"
-        body = render_template(template, r=resource, path=local, formats=ld.RESOURCE_FORMATS[1:],
+        body = render_template(template, r=resource, path=local, formats=RESOURCE_FORMATS[1:],
                                jsonld=entity_jsonld(resource))
     else:
         body = ld.write(triples, fmt)
@@ -92,7 +92,7 @@ def entity(path: str) -> Response:
 def _safe(iri: str, base: str) -> bool:
     try:
         ld.iri_ref(iri, base)
-    except Exception:
+    except BadRequest:
         return False
     return True
 
@@ -134,10 +134,10 @@ def _graph_document(name: str, local: str, ext: str | None) -> Response:
                                hint=f"The graphs are: {', '.join('/graph/' + g for g in release.graphs)}.")
     suffix_format = None
     if ext is not None:
-        suffix_format = ld.SUFFIXES.get("." + ext)
+        suffix_format = SUFFIXES.get("." + ext)
         if suffix_format is None:
             raise ResourceNotFound(f"{local}.{ext} does not exist.",
-                                   hint="Use one of the suffixes " + ", ".join(ld.SUFFIXES) + ".")
+                                   hint="Use one of the suffixes " + ", ".join(SUFFIXES) + ".")
     fmt = _format(suffix_format)
     headers = _headers(local, fmt, suffix_format is not None)
     etag = ld.etag_for("graph", local, fmt.key)

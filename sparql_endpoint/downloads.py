@@ -18,12 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from . import linked_data as ld
 from .conditional import finish, not_modified
 from .errors import ConfigError, ResourceNotFound
-from .negotiation import HTML, negotiate
+from .negotiation import HTML, RESOURCE_FORMATS, SUFFIXES, negotiate
 from .state import get_state
 
 bp = Blueprint("downloads", __name__)
@@ -238,10 +245,10 @@ def catalog_triples() -> list[ox.Triple]:
 @bp.route("/catalog", defaults={"ext": None}, methods=["GET"])
 @bp.route("/catalog.<ext>", methods=["GET"])
 def catalog(ext: str | None) -> Response:
-    fmt = ld.SUFFIXES.get("." + ext) if ext else None
+    fmt = SUFFIXES.get("." + ext) if ext else None
     if ext and fmt is None:
-        raise ResourceNotFound(f"/catalog.{ext} does not exist.", hint="Use " + ", ".join(ld.SUFFIXES) + ".")
-    fmt = fmt or negotiate(ld.RESOURCE_FORMATS, request.accept_mimetypes, request.args.get("format"))
+        raise ResourceNotFound(f"/catalog.{ext} does not exist.", hint="Use " + ", ".join(SUFFIXES) + ".")
+    fmt = fmt or negotiate(RESOURCE_FORMATS, request.accept_mimetypes, request.args.get("format"))
     headers = {"Content-Location": f"{request.script_root}/catalog.{fmt.extension}"}
     if not ext:
         headers["Vary"] = "Accept"
@@ -252,7 +259,7 @@ def catalog(ext: str | None) -> Response:
     triples = catalog_triples()
     if fmt is HTML:
         resource = ld.arrange(get_state().store.release.base_iri + "catalog", triples)
-        body: Any = render_template("catalog.html", r=resource, releases=releases(), formats=ld.RESOURCE_FORMATS[1:])
+        body: Any = render_template("catalog.html", r=resource, releases=releases(), formats=RESOURCE_FORMATS[1:])
         content_type = "text/html; charset=utf-8"
     else:
         body = ld.write(triples, fmt)

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from .errors import BadRequest
 from .executor import Job
-from .negotiation import GRAPH_FORMATS, HTML, Format
+from .negotiation import SUFFIXES, Format
 from .state import get_state
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -48,12 +48,6 @@ STANDARD_LABELS = {
     RDFS + "label": "label", RDFS + "comment": "comment",
 }
 
-#: The formats an IRI is served in: HTML first (no Accept, */*, browsers), then RDF.
-_BY_KEY = {f.key: f for f in GRAPH_FORMATS}
-RESOURCE_FORMATS: tuple[Format, ...] = (HTML, _BY_KEY["turtle"], _BY_KEY["jsonld"], _BY_KEY["ntriples"],
-                                        _BY_KEY["rdfxml"])
-#: file suffix -> format (a suffix on an IRI's path is a format override)
-SUFFIXES: dict[str, Format] = {"." + f.extension: f for f in RESOURCE_FORMATS}
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LOCAL_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")

@@ -49,6 +49,12 @@ GRAPH_FORMATS: tuple[Format, ...] = (
 
 HTML = Format("html", "text/html", ("application/xhtml+xml",), "html")
 
+_GRAPH = {f.key: f for f in GRAPH_FORMATS}
+#: The representations of a dereferenced IRI: HTML first (no Accept, */*, browsers), then RDF.
+RESOURCE_FORMATS: tuple[Format, ...] = (HTML, _GRAPH["turtle"], _GRAPH["jsonld"], _GRAPH["ntriples"], _GRAPH["rdfxml"])
+#: file suffix of a document URL -> its format (``/id/x.ttl``)
+SUFFIXES: dict[str, Format] = {"." + f.extension: f for f in RESOURCE_FORMATS}
+
 #: query form -> the table of its formats
 TABLES: dict[str, tuple[Format, ...]] = {
     "SELECT": SOLUTION_FORMATS,

@@ -17,6 +17,7 @@ from . import browse
 from . import linked_data as ld
 from .conditional import finish, not_modified
 from .errors import error_response
+from .negotiation import RESOURCE_FORMATS
 from .schema_org import dataset_jsonld
 from .state import get_state
 
@@ -224,7 +225,7 @@ def graph_page(name: str, local: str) -> str:
                       for g in groups.values()), key=lambda g: g["label"].lower())
     return render_template("graph.html", name=name, graph_iri=graph_iri, local=local, groups=ordered,
                            triples=release.triples.get(name, 0), release=release,
-                           formats=ld.RESOURCE_FORMATS[1:])
+                           formats=RESOURCE_FORMATS[1:])
 
 
 def _ontology_page(graph_iri: str, local: str) -> str:
@@ -263,7 +264,7 @@ def _ontology_page(graph_iri: str, local: str) -> str:
     classes = sorted((t for t in by_term.values() if t["kind"] == "class"), key=lambda t: t["anchor"])
     props = sorted((t for t in by_term.values() if t["kind"] == "property"), key=lambda t: t["anchor"])
     return render_template("ontology.html", header=header, classes=classes, properties=props, local=local,
-                           formats=ld.RESOURCE_FORMATS[1:], release=release)
+                           formats=RESOURCE_FORMATS[1:], release=release)
 
 
 # --------------------------------------------------------------------------- errors as pages

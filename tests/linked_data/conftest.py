@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from ld_support import RETIRED, SUCCESSOR, close, crawl, make_app
 
 from graph_builder.pipeline import DEFAULT_DATA, Pipeline, run_pipeline
 from graph_builder.release import ReleaseOutcome, write_release
-from ld_support import RETIRED, SUCCESSOR, close, crawl, make_app
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
-
-from browser import chromium
 
 SCREENSHOTS = Path(os.environ.get("HEG_SCREENSHOTS", "/tmp/heg-screenshots"))
 

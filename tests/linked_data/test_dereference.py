@@ -7,10 +7,10 @@ import json
 
 import pytest
 import rdflib
+from ld_support import BASE, RETIRED, SUCCESSOR, close, make_app
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
-from ld_support import BASE, RETIRED, SUCCESSOR, close, make_app
 from sparql_endpoint import linked_data as ld
 from sparql_endpoint.errors import BadRequest
 

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
+from ld_support import BASE, close, make_app
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
-from ld_support import BASE, close, make_app
 from sparql_endpoint.errors import ConfigError
 
 

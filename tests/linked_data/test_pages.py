@@ -10,7 +10,6 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-
 from ld_support import BASE
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -24,7 +23,7 @@ def page(client, path: str, **kwargs: Any) -> str:
 
 
 def embedded_jsonld(text: str) -> list[dict[str, Any]]:
-    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL)
     return [json.loads(b) for b in blocks]
 
 
@@ -139,7 +138,7 @@ def test_resource_filters_by_type_practice_category_and_evidence(client, release
     rows = select(release, "SELECT ?r ?t ?p ?c WHERE { ?r a heg:Resource ; heg:resourceType ?t . "
                            "OPTIONAL { ?r heg:supportsPractice ?p } OPTIONAL { ?r heg:coversCategory ?c } }")
     assert every == len({r["r"] for r in rows}) and every >= 40
-    some_type = sorted({r["t"] for r in rows})[0]
+    some_type = min({r["t"] for r in rows})
     typed = page(client, "/resources", query_string={"type": some_type[len(BASE) + 3:]})
     assert typed.split('<ul class="items">')[1].count("<li>") == len({r["r"] for r in rows if r["t"] == some_type})
     practice = next(r["p"] for r in rows if "p" in r)
