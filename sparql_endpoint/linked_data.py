@@ -45,7 +45,10 @@ STANDARD_LABELS = {
     SKOS + "notation": "code", SKOS + "member": "member", SKOS + "note": "note", SKOS + "editorialNote": "editorial note",
     SCHEMA + "url": "page on the web", SCHEMA + "name": "name", SCHEMA + "alternateName": "other name",
     SCHEMA + "position": "position", SCHEMA + "areaServed": "area served", SCHEMA + "containedInPlace": "within",
-    RDFS + "label": "label", RDFS + "comment": "comment",
+    RDFS + "label": "label", RDFS + "comment": "comment", RDFS + "seeAlso": "see also",
+    "http://www.w3.org/2002/07/owl#versionInfo": "version", "http://www.w3.org/2002/07/owl#versionIRI": "version IRI",
+    "http://purl.org/vocab/vann/preferredNamespacePrefix": "preferred prefix",
+    "http://purl.org/vocab/vann/preferredNamespaceUri": "namespace",
 }
 
 

@@ -239,9 +239,9 @@ def _ontology_page(graph_iri: str, local: str) -> str:
     OPTIONAL {{ ?term rdfs:range ?range FILTER(isIRI(?range)) }}
     OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?super FILTER(isIRI(?super)) }}
     OPTIONAL {{ ?term owl:inverseOf ?inverse }} }} }}""")
-    data = release.graphs["data"]
+    graphs = " ".join(f"<{release.graphs[k]}>" for k in ("data", "metadata") if k in release.graphs)
     used = {row["t"]: row for row in _rows(f"""SELECT ?t (COUNT(*) AS ?n) (MIN(STR(?x)) AS ?example) WHERE {{
-  GRAPH <{data}> {{ {{ ?x a ?t }} UNION {{ ?x ?t ?o }} }} }} GROUP BY ?t""")}
+  VALUES ?g {{ {graphs} }} GRAPH ?g {{ {{ ?x a ?t }} UNION {{ ?x ?t ?o }} }} }} GROUP BY ?t""")}
     by_term: dict[str, dict[str, Any]] = {}
     for row in terms:
         term = by_term.setdefault(row["term"], {"iri": row["term"], "anchor": row["term"].rsplit("#", 1)[-1],

@@ -238,3 +238,17 @@ def test_css_colour_pairs_meet_wcag_aa_contrast(client) -> None:
         assert ratio >= 4.5, f"--{fg} on --{bg}: {ratio:.2f}:1 is below WCAG AA 4.5:1"
     assert contrast("#ffffff", variables["link"]) >= 4.5  # button text on the link colour
     assert contrast("#1b1b1b", "#ffffff") == pytest.approx(17.22, rel=0.01)  # the formula itself
+
+
+def test_ontology_page_documents_every_class_and_property(client, release) -> None:
+    text = page(client, "/ontology")
+    rows = select(release, "SELECT DISTINCT ?t WHERE { GRAPH <" + BASE + "graph/ontology> { ?t a ?k . "
+                           "VALUES ?k { <http://www.w3.org/2002/07/owl#Class> <http://www.w3.org/2002/07/owl#ObjectProperty> "
+                           "<http://www.w3.org/2002/07/owl#DatatypeProperty> } } }")
+    assert len(rows) > 40
+    for row in rows:
+        anchor = row["t"].rsplit("#", 1)[1]
+        section = text.split(f'id="{anchor}"', 1)[1].split("</article>", 1)[0]
+        assert "<p>" in section, f"{anchor} has no definition on the page"
+        assert "in this release" in section
+    assert "4 instances" in text.split('id="Coverage"', 1)[1].split("</article>", 1)[0]
