@@ -12,6 +12,7 @@ import click
 
 SETTING_OPTIONS = {  # option name -> setting name
     "release_dir": "RELEASE_DIR",
+    "releases_dir": "RELEASES_DIR",
     "query_timeout": "QUERY_TIMEOUT",
     "query_workers": "QUERY_WORKERS",
     "queue_size": "QUEUE_SIZE",
@@ -69,6 +70,8 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--release", "release_dir", default=None, metavar="DIR",
               help="Release directory to serve [default: build/releases/latest].")
+@click.option("--releases-dir", "releases_dir", default=None, metavar="DIR",
+              help="Folder of all releases, listed on /downloads [default: the served release's parent].")
 @click.option("--store", "store_url", default=None, metavar="URL",
               help="Answer from this remote SPARQL 1.1 query endpoint (loaded with `heg publish`) instead of the "
                    "release's embedded store; credentials from HEG_STORE_USER/HEG_STORE_PASSWORD or "
@@ -97,6 +100,7 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
 def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev: bool, **options: Any) -> None:
     """Serve the SPARQL endpoint over a release (read-only)."""
     from .config import load_config
+    from .downloads import releases_dir
     from .errors import ConfigError
     from .store import NEEDS_LOCAL_STORE, load_release
 
@@ -105,6 +109,7 @@ def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev:
     try:  # fail before forking anything, with the reason
         checked = load_config(settings)
         release = load_release(checked["RELEASE_DIR"], require_store=NEEDS_LOCAL_STORE[checked["STORE_KIND"]])
+        releases_dir(checked, release.path)
     except ConfigError as exc:
         click.echo(f"heg serve: {exc.message}\n  {exc.hint}", err=True)
         sys.exit(2)

@@ -134,3 +134,11 @@ def test_bad_release_exits_2_with_the_reason(tmp_path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "does not exist" in result.stderr and "heg build" in result.stderr
+
+
+def test_bad_releases_dir_exits_2_before_starting_workers(release_dir, tmp_path) -> None:
+    result = subprocess.run([sys.executable, "-m", "sparql_endpoint", "--release", str(release_dir),
+                             "--releases-dir", str(tmp_path / "nope")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "RELEASES_DIR" in result.stderr and "is not a directory" in result.stderr
+    assert "Traceback" not in result.stderr and "gunicorn" not in result.stderr.lower()
