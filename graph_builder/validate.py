@@ -44,9 +44,22 @@ class ValidationResult:
 
 
 def _pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph, str]:
-    conforms, report_graph, report_text = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True,
-    )
+    """pySHACL with the ontology mixed into ``data`` in place and taken out again afterwards.
+
+    Given ``ont_graph``, pySHACL clones the whole data graph to mix the ontology in (seconds at 100x);
+    adding the few hundred ontology triples in place, then removing exactly those, gives the same
+    validation without the copy.
+    """
+    added = [triple for triple in ontology if triple not in data]
+    for triple in added:
+        data.add(triple)
+    try:
+        conforms, report_graph, report_text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", allow_warnings=True, inplace=True,
+        )
+    finally:
+        for triple in added:
+            data.remove(triple)
     return bool(conforms), report_graph, str(report_text)
 
 
