@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import queue
 import re
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,26 @@ def run_job(store: Any, job: Job) -> tuple[str, Any]:
     return "ok", Outcome(body, rows, capped)
 
 
-def worker_main(conn: Connection, store_path: str, memory_mb: int, sandbox: bool) -> None:
+def _die_with_parent() -> None:
+    """Be killed (SIGKILL) when the parent process ends, whatever its death.
+
+    The parent is multiprocessing's fork server, which exits as soon as the server process that started it
+    is gone, even killed with SIGKILL (a gunicorn worker killed by its master or the OOM killer). Without
+    this, a query worker busy with a runaway query would outlive its server and burn a CPU until the query
+    ended, if ever: nothing is left to enforce the deadline."""
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(0)
+
+
+def worker_main(conn: Connection, store_path: str, memory_mb: int, sandbox: bool,
+                die_with_parent: bool = False) -> None:
     """Entry point of a worker process: open the store, then answer jobs until the pipe closes."""
     isolated = _isolate_network() if sandbox else False
+    if die_with_parent:  # after the namespace change, which may reset the parent-death signal
+        _die_with_parent()
     _limit_memory(memory_mb)
     import pyoxigraph as ox
 
@@ -133,8 +152,12 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.info: dict[str, Any] = {}
+        self._killed = threading.Lock()
 
     def kill(self) -> None:
+        """Idempotent: the pool's close and a worker's start-up thread may both end a worker."""
+        if not self._killed.acquire(blocking=False):
+            return
         try:
             self.process.kill()
             self.process.join(timeout=5)
@@ -154,6 +177,9 @@ class WorkerPool:
         self.memory_mb = memory_mb
         self.sandbox = sandbox
         self._context = multiprocessing.get_context(start_method)
+        # with the fork server as parent, a worker can follow it out; with "fork" the parent would be
+        # whichever request thread started the worker, and the signal would fire when that thread ends
+        self._die_with_parent = start_method == "forkserver"
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._admission = threading.BoundedSemaphore(size + queue_size)
         self._lock = threading.Lock()
@@ -174,7 +200,8 @@ class WorkerPool:
     def _spawn(self) -> None:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=worker_main, name="heg-query-worker",
-                                         args=(child, self.store_path, self.memory_mb, self.sandbox),
+                                         args=(child, self.store_path, self.memory_mb, self.sandbox,
+                                               self._die_with_parent),
                                          daemon=True)
         process.start()
         child.close()
@@ -192,7 +219,7 @@ class WorkerPool:
             status, info = "failed", str(exc)
         if status != "ready" or self._closed:
             stopped_by_signal = (worker.process.exitcode or 0) < 0 and worker.process.exitcode != -11
-            if status != "ready" and not stopped_by_signal:
+            if status != "ready" and not stopped_by_signal and not self._closed:
                 log.error("query worker failed to start: %s", info)
                 self._failures += 1
             self._discard(worker)
@@ -242,7 +269,7 @@ class WorkerPool:
             raise busy
         try:
             try:
-                worker = self._idle.get(timeout=self.queue_wait)
+                worker = self._take_idle(time.monotonic() + self.queue_wait)
             except queue.Empty:
                 if self._failures and not self._workers:
                     raise QueryFailed("No query worker could be started on this server.",
@@ -252,6 +279,17 @@ class WorkerPool:
             return self._run_on(worker, job, timeout)
         finally:
             self._admission.release()
+
+    def _take_idle(self, deadline: float) -> _Worker:
+        """An idle worker that is still alive. One that died while idle (killed by the operator or the
+        kernel's OOM killer) is replaced here, before a query is given to it, so no client pays for it."""
+        while True:
+            worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0))
+            if worker.process.is_alive() and not worker.conn.poll(0):  # a dead worker's pipe reads EOF
+                return worker
+            log.warning("query worker %s stopped while idle (exit code %s); starting a replacement",
+                        worker.process.pid, worker.process.exitcode)
+            self._replace(worker)
 
     def _run_on(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
         try:
