@@ -56,6 +56,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     app.register_blueprint(downloads_bp)
     register_error_handlers(app)
     register_pages_errors(app)
+    from . import hardening
+
+    hardening.register(app)  # rate limit before each request, security headers on every response
 
     @app.after_request
     def _cors(response: Response) -> Response:

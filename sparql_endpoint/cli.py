@@ -122,9 +122,9 @@ def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev:
         create_app(settings).run(host=host, port=port, threaded=True)
         return
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    from .server import gunicorn_options  # slow-client deadlines, request limits, keep-alive (docs/operations.md)
+
     gunicorn_application(settings, {
-        "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-        "timeout": int(checked["QUERY_TIMEOUT"]) + 30, "graceful_timeout": 10,
-        "limit_request_line": 8190, "loglevel": log_level, "accesslog": None,
-        "control_socket_disable": True,
+        "bind": bind, "workers": workers, "threads": threads, **gunicorn_options(checked),
+        "loglevel": log_level, "accesslog": None, "control_socket_disable": True,
     }).run()

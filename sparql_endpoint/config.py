@@ -6,8 +6,10 @@ with a message naming the setting and saying what a valid value looks like.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, Callable
 
@@ -64,6 +66,43 @@ def _str(value: Any) -> str:
     return str(value)
 
 
+def _non_negative_float(value: Any) -> float:
+    number = float(value)
+    if not number >= 0 or number == float("inf"):
+        raise ValueError("must be a number, 0 or more")
+    return number
+
+
+def _bounded_int(low: int, high: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return number
+    return parse
+
+
+def _header_name(value: Any) -> str:
+    text = str(value).strip()
+    if text and not re.fullmatch(r"[A-Za-z0-9-]+", text):
+        raise ValueError("must be an HTTP header name (letters, digits, '-') such as X-Forwarded-For, or empty")
+    return text
+
+
+def _address_list(value: Any) -> tuple[str, ...]:
+    items = value.split() if isinstance(value, str) else list(value)
+    for item in items:
+        ipaddress.ip_network(str(item), strict=False)  # ValueError names the bad address
+    return tuple(str(item) for item in items)
+
+
+def _header_value(value: Any) -> str:
+    text = str(value)
+    if any(c in text for c in "\r\n\x00"):
+        raise ValueError("must be one line")
+    return text
+
+
 def _store_kind(value: Any) -> str:
     from .store import STORE_KINDS  # the lookup table of store implementations
 
@@ -99,6 +138,25 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "CACHE_BYTES": (64 * 1_048_576, _non_negative_int),
     "PUBLIC_URL": ("", _str),
     "RELEASES_DIR": ("", _str),  # downloads: every release here is listed; empty: the served release's parent
+    # hardening (docs/operations.md): rate limit, trusted proxy, security headers, gunicorn's limits
+    "RATE_LIMIT": (10.0, _non_negative_float),  # requests per second per client address; 0 switches it off
+    "RATE_LIMIT_BURST": (100, _positive_int),  # requests a client may send at once after being idle
+    "RATE_LIMIT_LOOPBACK": (False, _bool),  # also limit clients on 127.0.0.0/8 and ::1
+    "RATE_LIMIT_CLIENTS": (10000, _positive_int),  # client addresses remembered per server process
+    "TRUSTED_PROXY_HEADER": ("", _header_name),  # e.g. X-Forwarded-For: the client address a proxy states
+    "TRUSTED_PROXIES": (("127.0.0.1", "::1"), _address_list),  # peers whose TRUSTED_PROXY_HEADER is believed
+    "CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        _header_value),
+    "REFERRER_POLICY": ("strict-origin-when-cross-origin", _header_value),
+    "CLIENT_HEADER_TIMEOUT": (5.0, _positive_float),  # seconds for the request line and headers to arrive
+    "CLIENT_BODY_TIMEOUT": (30.0, _positive_float),  # seconds for the body to arrive after the headers
+    "KEEPALIVE": (5, _bounded_int(0, 300)),  # seconds an idle kept-alive connection stays open
+    "LIMIT_REQUEST_LINE": (8190, _bounded_int(256, 8190)),  # bytes of the request line (GET query strings)
+    "LIMIT_REQUEST_FIELDS": (50, _bounded_int(10, 32768)),  # header fields per request
+    "LIMIT_REQUEST_FIELD_SIZE": (8190, _bounded_int(256, 65536)),  # bytes of one header field
+    "WORKER_CONNECTIONS": (1000, _bounded_int(1, 100000)),  # connections one gunicorn worker holds at once
 }
 
 
