@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from .load import Sources
-from .namespaces import DCAT, IRISpace
+from .namespaces import DCAT, SCHEMA, IRISpace
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 
@@ -106,8 +106,9 @@ def metadata_graph(
     meta.add((dataset, VOID.uriSpace, Literal(space.entity(""))))
     meta.add((dataset, VOID.sparqlEndpoint, URIRef(space.base + "sparql")))
     meta.add((dataset, VOID.rootResource, URIRef(space.entity("edition", "2017"))))
-    if dataset_record.get("homepage"):
-        meta.add((dataset, DCAT.landingPage, URIRef(dataset_record["homepage"])))
+    meta.add((dataset, DCAT.landingPage, URIRef(space.base)))  # the server's home page answers the base IRI
+    if dataset_record.get("homepage"):  # the guide's own site: what this dataset describes
+        meta.add((dataset, RDFS.seeAlso, URIRef(dataset_record["homepage"])))
     for gap in dataset_record.get("known_gaps", []):
         meta.add((dataset, heg.knownGap, Literal(gap, lang="en")))
 
@@ -122,7 +123,12 @@ def metadata_graph(
     if dataset_record.get("creator"):
         meta.add((release, DCTERMS.creator, Literal(dataset_record["creator"], lang="en")))
     if dataset_record.get("publisher"):
-        meta.add((release, DCTERMS.publisher, URIRef(space.entity("organization", dataset_record["publisher"]))))
+        publisher = URIRef(space.entity("dataset", "publisher"))
+        for subject in (dataset, release):
+            meta.add((subject, DCTERMS.publisher, publisher))
+        meta.add((publisher, RDF.type, FOAF.Agent))
+        meta.add((publisher, RDF.type, SCHEMA.Organization))
+        meta.add((publisher, FOAF.name, Literal(dataset_record["publisher"], lang="en")))
     for url in dataset_record.get("source", []):
         meta.add((release, DCTERMS.source, URIRef(url)))
         meta.add((release, PROV.wasDerivedFrom, URIRef(url)))

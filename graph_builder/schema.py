@@ -37,7 +37,7 @@ COMMON_TAIL = [_f("source", "urls", True), _f("notes", "texts")]
 SPECS: dict[str, list[Field]] = {
     "dataset": [
         _f("version", "version", True), _f("title", "text", True), _f("description", "text", True),
-        _f("license", "url", True), _f("publisher", "ref", target="organization"), _f("creator", "text"),
+        _f("license", "url", True), _f("publisher", "text"), _f("creator", "text"),
         _f("homepage", "url"), _f("source", "urls", True), _f("published_counts", "nested"),
         _f("known_gaps", "texts"), _f("notes", "texts"),
     ],

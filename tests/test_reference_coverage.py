@@ -414,7 +414,9 @@ def test_place_containment():
 def test_dataset():
     assert DATASET["version"] == "2026.11.0"
     assert DATASET["license"] == "https://creativecommons.org/licenses/by/4.0/"
-    assert "publisher" not in DATASET, "Human Impact Partners does not publish this graph"
+    publisher = DATASET.get("publisher", "")
+    assert "human impact partners" not in publisher.lower() and publisher != "human-impact-partners", \
+        "Human Impact Partners does not publish this graph"
     assert DATASET["creator"]
     assert "Human Impact Partners" in DATASET["description"]
     counts = {(c["what"], c["count"], c["qualifier"]) for c in DATASET["published_counts"]}

@@ -103,6 +103,8 @@ def test_void_and_dcat_metadata(release: ReleaseOutcome, pipeline_result: Pipeli
     rel = URIRef(DEFAULT_SPACE.entity("release", release.version))
     assert meta.value(rel, VOID.triples) == Literal(len(pipeline_result.data))
     assert meta.value(rel, DCTERMS.license) is not None
+    publisher = meta.value(rel, DCTERMS.publisher)
+    assert publisher is not None and meta.value(publisher, URIRef("http://xmlns.com/foaf/0.1/name")) is not None
     dcat = "http://www.w3.org/ns/dcat#"
     assert str(meta.value(rel, URIRef(dcat + "version"))) == release.version
     # class partitions count instances
