@@ -7,7 +7,6 @@ what ``heg build`` writes is what ``heg serve`` answers, through the `heg` comma
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 
@@ -18,7 +17,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from graph_builder.release import ReleaseOutcome
 from sparql_endpoint import create_app
-from test_server import free_port, stop, wait_ready
+from serving import serving
 
 HEG = "https://w3id.org/health-equity-guide/ontology#"
 
@@ -55,8 +54,8 @@ def test_every_graph_of_the_release_can_be_named(real_app: Flask, release: Relea
 
 
 def test_construct_of_a_practice_parses_back(real_app: Flask) -> None:
-    query = (f"CONSTRUCT {{ ?p ?q ?o }} WHERE {{ BIND(<https://w3id.org/health-equity-guide/id/practice/2017/"
-             f"allocate-resources> AS ?p) ?p ?q ?o }}")
+    query = ("CONSTRUCT { ?p ?q ?o } WHERE { BIND(<https://w3id.org/health-equity-guide/id/practice/2017/"
+             "allocate-resources> AS ?p) ?p ?q ?o }")
     response = real_app.test_client().get("/sparql", query_string={"query": query},
                                           headers={"Accept": "text/turtle"})
     assert response.status_code == 200
@@ -66,18 +65,9 @@ def test_construct_of_a_practice_parses_back(real_app: Flask) -> None:
 
 
 def test_heg_serve_answers_sparqlwrapper_on_the_real_release(release: ReleaseOutcome) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph_builder", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--release", str(release.path), "--query-workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        wait_ready(url, process)
-        client = SPARQLWrapper(url)
+    with serving(release.path, "--query-workers", "1", command=[sys.executable, "-m", "graph_builder", "serve"]) as base:
+        client = SPARQLWrapper(base + "/sparql")
         client.setReturnFormat(JSON)
         client.setQuery(f"PREFIX heg: <{HEG}> SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a heg:StrategicPractice }}")
         bindings = client.query().convert()["results"]["bindings"]
         assert bindings[0]["n"]["value"] == "27"
-    finally:
-        stop(process)

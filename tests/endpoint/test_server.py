@@ -2,69 +2,27 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import serving
+from serving import stop
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 BASE = "https://w3id.org/health-equity-guide/"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_ready(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Poll until the endpoint answers a query (never sleep-then-hope)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode}: {process.stderr.read()!r}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.05)
-    raise AssertionError("server did not become ready in time")
-
-
 def start(release: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sparql_endpoint", "--host", "127.0.0.1", "--port", str(port),
-         "--release", str(release), "--query-timeout", "5", "--query-workers", "1", *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        wait_ready(url, process)
-    except AssertionError:
-        stop(process)
-        raise
-    return process, url
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # the server's own process group: gunicorn and its workers
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    """`python -m sparql_endpoint` on ``release`` with a 5 s timeout and one query worker; returns its /sparql URL."""
+    process, base = serving.start(release, "--query-timeout", "5", "--query-workers", "1", *extra,
+                                  command=[sys.executable, "-m", "sparql_endpoint"])
+    return process, base + "/sparql"
 
 
 @pytest.fixture(scope="module")

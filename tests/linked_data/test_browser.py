@@ -5,61 +5,24 @@ as the browser computes them."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browser import chromium
+from serving import serving
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SCREENSHOTS = Path(os.environ.get("HEG_SCREENSHOTS", "/tmp/heg-screenshots"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(release) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sparql_endpoint", "--host", "127.0.0.1", "--port", str(port),
-         "--release", str(release.path), "--query-workers", "1", "--threads", "4"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:  # poll for readiness, never sleep blindly
-            if process.poll() is not None:
-                raise AssertionError(f"server exited with {process.returncode}: {process.stderr.read()!r}")
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("server did not become ready in time")
-            time.sleep(0.05)
-        yield url
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    with serving(release.path, "--query-workers", "1", "--threads", "4",
+                 command=[sys.executable, "-m", "sparql_endpoint"]) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
