@@ -224,33 +224,20 @@ def _load_case_studies(sources: Sources) -> None:
         read_record(sources, "case-study", raw, path, getattr(raw, "line", 1), key=path.stem)
 
 
-def _load_resources(sources: Sources) -> None:
-    path = sources.root / "resources.yaml"
-    raw = read_yaml(path, sources.problems)
-    if raw is None:
-        return
-    if not isinstance(raw, list):
-        sources.problems.add(sources.rel(path), 1, "", "expected a list of resources",
-                             "start each resource with `- slug: ...`")
-        return
-    for item, line in zip(raw, raw.lines):
-        read_record(sources, "resource", item, path, line)
-
-
-def _load_examples(sources: Sources) -> None:
-    """``data/queries.yaml``: the example queries (optional file)."""
-    path = sources.root / "queries.yaml"
-    if not path.exists():
+def _load_list(sources: Sources, name: str, kind: str, *, optional: bool = False) -> None:
+    """A file holding a YAML list of ``kind`` records, each starting with ``- slug:``."""
+    path = sources.root / name
+    if optional and not path.exists():
         return
     raw = read_yaml(path, sources.problems)
     if raw is None:
         return
     if not isinstance(raw, list):
-        sources.problems.add(sources.rel(path), 1, "", "expected a list of example queries",
-                             "start each example with `- slug: ...`")
+        sources.problems.add(sources.rel(path), 1, "", f"expected a list of {kind} entries",
+                             "start each entry with `- slug: ...`")
         return
     for item, line in zip(raw, raw.lines):
-        read_record(sources, "example", item, path, line)
+        read_record(sources, kind, item, path, line)
 
 
 def _load_vocabularies(sources: Sources) -> None:
@@ -310,7 +297,7 @@ def load_sources(root: Path) -> Sources:
     _load_csv(sources, "place")
     _load_csv(sources, "organization")
     _load_case_studies(sources)
-    _load_resources(sources)
+    _load_list(sources, "resources.yaml", "resource")
     _load_csv(sources, "retired")
-    _load_examples(sources)
+    _load_list(sources, "queries.yaml", "example", optional=True)  # the example queries
     return sources
