@@ -149,6 +149,11 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         _header_value),
+    # the query page: YASGUI (vendored) sets inline styles on the elements it builds, so styles only there
+    "QUERY_PAGE_CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'", _header_value),
     "REFERRER_POLICY": ("strict-origin-when-cross-origin", _header_value),
     "CLIENT_HEADER_TIMEOUT": (5.0, _positive_float),  # seconds for the request line and headers to arrive
     "CLIENT_BODY_TIMEOUT": (30.0, _positive_float),  # seconds for the body to arrive after the headers

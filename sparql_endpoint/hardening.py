@@ -1,7 +1,8 @@
 """Protections every response and request gets: security headers and a per-client rate limit.
 
 Security headers (on every response, pages or not): ``Content-Security-Policy`` (our pages and the
-vendored YASGUI load scripts, styles and fonts from this server only, and may not be framed),
+vendored YASGUI load scripts, styles and fonts from this server only, and may not be framed; the query
+page alone allows inline styles, which YASGUI sets on the elements it builds),
 ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, and ``X-Frame-Options: DENY`` for browsers that
 predate ``frame-ancestors``.
 
@@ -142,8 +143,12 @@ def register(app: Flask) -> None:
         "X-Frame-Options": "DENY",
     }
 
+    query_page_policy = config["QUERY_PAGE_CONTENT_SECURITY_POLICY"]
+
     @app.after_request
     def _security_headers(response: Response) -> Response:
+        if request.endpoint == "sparql.sparql" and response.mimetype == "text/html" and query_page_policy:
+            response.headers.setdefault("Content-Security-Policy", query_page_policy)
         for name, value in headers.items():
             if value:
                 response.headers.setdefault(name, value)

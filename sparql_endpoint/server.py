@@ -30,6 +30,9 @@ from gunicorn.workers.gthread import ThreadWorker
 
 log = logging.getLogger(__name__)
 
+#: seconds a thread waits for the first byte of a new connection before handing it back to the poller
+FIRST_BYTE_WAIT = 1.0
+
 #: the gunicorn worker class ``heg serve`` runs
 WORKER_CLASS = "sparql_endpoint.server.DeadlineThreadWorker"
 
@@ -111,9 +114,11 @@ class DeadlineThreadWorker(ThreadWorker):  # type: ignore[misc]
     def handle(self, conn: Any) -> Any:
         if not conn.initialized and not conn.data_ready:
             # gunicorn's own wait for the first byte, done here so that the header deadline starts then
-            from gunicorn.workers.gthread import _DEFER, DEFAULT_WORKER_DATA_TIMEOUT
+            # (1 s instead of gunicorn's 5: a connection that sends nothing holds a thread that long, then
+            # waits in the poller, without a thread, for KEEPALIVE seconds before it is closed)
+            from gunicorn.workers.gthread import _DEFER
 
-            if not conn.wait_for_data(DEFAULT_WORKER_DATA_TIMEOUT):
+            if not conn.wait_for_data(FIRST_BYTE_WAIT):
                 return _DEFER
         conn.heg_deadline = self.watchdog.watch(conn.sock, self.header_timeout)
         try:

@@ -1,0 +1,26 @@
+"""Fixtures of the hardening tests: an app over the session's real release (the builder's), made per
+module, and its test client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from graph_builder.release import ReleaseOutcome
+from sparql_endpoint import create_app
+
+
+@pytest.fixture(scope="module")
+def hard_app(release: ReleaseOutcome) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "RELEASE_DIR": str(release.path), "QUERY_WORKERS": 2,
+                      "QUERY_TIMEOUT": 3.0, "CACHE_ENTRIES": 64}, environ={})
+    yield app
+    app.extensions["heg_endpoint"].store.close()
+
+
+@pytest.fixture
+def hard_client(hard_app: Flask) -> Any:
+    return hard_app.test_client()

@@ -1,0 +1,228 @@
+"""Helpers of the hardening tests and benchmarks: `heg serve` as a real process on loopback, the resident
+memory of its process tree, a counting TCP listener, and checks that a body matches its media type."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from xml.dom import minidom
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(release: Path, *extra: str, env: dict[str, str] | None = None,
+                 timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """``heg serve`` (gunicorn) on 127.0.0.1 and a free port, polled until it answers; returns (process,
+    base URL). Its own process group, so that :func:`stop_server` ends gunicorn and every worker."""
+    port = free_port()
+    # the log goes to a file: a pipe nobody reads fills up after a few hundred queries and blocks the server
+    log = tempfile.NamedTemporaryFile(prefix="heg-serve-", suffix=".log", delete=False)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sparql_endpoint", "--host", "127.0.0.1", "--port", str(port),
+         "--release", str(release), *extra],
+        stdout=subprocess.DEVNULL, stderr=log, text=True, start_new_session=True,
+        env={**os.environ, **(env or {})})
+    process.log_path = log.name  # type: ignore[attr-defined]
+    log.close()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}: {server_log(process)[-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2) as response:
+                if response.status == 200:
+                    return process, base
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            stop_server(process)
+            raise AssertionError("server did not become ready in time")
+        time.sleep(0.05)
+
+
+def server_log(process: subprocess.Popen) -> str:
+    return Path(process.log_path).read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    Path(process.log_path).unlink(missing_ok=True)  # type: ignore[attr-defined]
+
+
+def children(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                parents.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError):
+                continue
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def process_name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(pid: int) -> dict[int, int]:
+    """VmRSS (KiB) of ``pid`` and every descendant: gunicorn master, workers, fork server, query workers."""
+    return {p: rss_kib(p) for p in [pid, *children(pid)]}
+
+
+def get(url: str, *, headers: dict[str, str] | None = None, data: bytes | None = None,
+        timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def settle(self, seconds: float = 0.5) -> None:
+        """Give a stray connection time to arrive (bounded)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.connections == 0:
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+def check_body(content_type: str, body: bytes) -> None:
+    """Raise if ``body`` does not parse as the media type it declares."""
+    media = content_type.split(";")[0].strip().lower()
+    if media in ("", "text/plain") or not body:
+        body.decode("utf-8")
+        return
+    if media in ("application/json", "application/sparql-results+json", "application/ld+json"):
+        json.loads(body)
+    elif media in ("application/sparql-results+xml", "application/rdf+xml", "application/xml", "text/xml",
+                   "image/svg+xml"):
+        minidom.parseString(body)
+    elif media in ("text/csv", "text/tab-separated-values"):
+        list(csv.reader(io.StringIO(body.decode("utf-8")),
+                        delimiter="\t" if media.endswith("values") else ","))
+    elif media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig"):
+        import pyoxigraph as ox
+
+        fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+               "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG}[media]
+        list(ox.parse(body, format=fmt))
+    elif media == "text/html":
+        check_html(body.decode("utf-8"))
+    else:
+        body.decode("utf-8") if media.startswith("text/") else None
+
+
+def check_html(text: str) -> None:
+    """A page parses, every element it opens is closed in order (void elements aside), and no script
+    element is executable JavaScript written from data (only ours: src= or JSON types)."""
+    from html.parser import HTMLParser
+
+    void = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    optional = {"p", "li", "dt", "dd", "option", "tr", "td", "th", "thead", "tbody"}
+
+    class Checker(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.stack: list[str] = []
+            self.scripts: list[dict[str, str | None]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            for name, _ in attrs:
+                if name.startswith("on"):
+                    raise AssertionError(f"event handler attribute {name} on <{tag}>")
+            if tag == "script":
+                self.scripts.append(dict(attrs))
+            if tag not in void:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in void:
+                return
+            while self.stack and self.stack[-1] != tag and self.stack[-1] in optional:
+                self.stack.pop()
+            if not self.stack or self.stack[-1] != tag:
+                raise AssertionError(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            self.stack.pop()
+
+    checker = Checker()
+    checker.feed(text)
+    checker.close()
+    for attrs in checker.scripts:
+        if not attrs.get("src") and attrs.get("type") not in ("application/json", "application/ld+json"):
+            raise AssertionError(f"an inline executable script: {attrs}")

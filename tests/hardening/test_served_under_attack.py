@@ -1,0 +1,243 @@
+"""`heg serve` (gunicorn) as a real process on loopback, under slow clients, oversized requests, killed
+processes and runaway queries. One server per module; every loop is bounded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from hardening_support import get, start_server, stop_server
+
+from graph_builder.release import ReleaseOutcome
+
+#: a 4-way cross product over the data graph with a filter that never matches: never ends in time
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
+           "FILTER(STR(?c) = CONCAT(STR(?f), STR(?i), STR(?l), 'never')) }")
+HEADER_TIMEOUT = 2.0
+
+
+@pytest.fixture(scope="module")
+def served(release: ReleaseOutcome) -> Iterator[tuple[object, str]]:
+    process, base = start_server(release.path, "--workers", "1", "--threads", "4", "--query-workers", "2",
+                                 "--query-timeout", "2",
+                                 env={"HEG_CLIENT_HEADER_TIMEOUT": str(HEADER_TIMEOUT), "HEG_CLIENT_BODY_TIMEOUT": "3"})
+    yield process, base
+    stop_server(process)
+
+
+def _query(base: str, query: str, timeout: float = 20) -> tuple[int, float]:
+    started = time.monotonic()
+    status, _, _ = get(base + "/sparql?" + urllib.parse.urlencode({"query": query}),
+                       headers={"Accept": "text/csv"}, timeout=timeout)
+    return status, time.monotonic() - started
+
+
+def _port(base: str) -> int:
+    return int(base.rsplit(":", 1)[1])
+
+
+def _trickler(port: int, stop: threading.Event, closed_after: list[float]) -> None:
+    """A slowloris client: one header byte every 0.3 s, never the blank line."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+        while not stop.is_set() and time.monotonic() - started < 15:
+            try:
+                sock.sendall(b"X")
+                sock.settimeout(0.3)
+                if sock.recv(1) == b"":  # the server closed the connection
+                    break
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                break
+    closed_after.append(time.monotonic() - started)
+
+
+def test_slow_clients_are_cut_at_the_header_deadline_and_never_block_others(served) -> None:
+    _, base = served
+    stop = threading.Event()
+    closed_after: list[float] = []
+    slow = [threading.Thread(target=_trickler, args=(_port(base), stop, closed_after)) for _ in range(8)]
+    for thread in slow:  # twice as many as the worker has threads
+        thread.start()
+    time.sleep(0.5)  # the slow clients are in (a kill point of the scenario, not a readiness wait)
+    latencies = []
+    try:
+        for i in range(6):
+            status, seconds = _query(base, f"ASK {{ ?s ?p {i} }}")
+            assert status == 200
+            latencies.append(seconds)
+    finally:
+        stop.set()
+        for thread in slow:
+            thread.join(timeout=20)
+    assert max(latencies) < HEADER_TIMEOUT + 3, latencies
+    assert len(closed_after) == 8 and max(closed_after) < HEADER_TIMEOUT + 3, closed_after
+
+
+def test_oversized_request_lines_and_headers_are_refused_and_the_server_goes_on(served) -> None:
+    _, base = served
+    port = _port(base)
+
+    def raw(request: bytes) -> bytes:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(request)
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+                if b"\r\n\r\n" in data:
+                    break
+            return data.split(b"\r\n", 1)[0]
+
+    long_line = b"GET /sparql?query=" + b"A" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert raw(long_line).split()[1] in (b"414", b"400")
+    huge_field = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n"
+    assert raw(huge_field).split()[1] in (b"431", b"400")
+    many_fields = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(60)) + b"\r\n"
+    assert raw(many_fields).split()[1] in (b"431", b"400")
+    assert raw(b"\xff\xfe GARBAGE\r\n\r\n").split()[1] == b"400"
+    status, _, body = get(base + "/sparql", data=b"x" * 2_000_000,
+                          headers={"Content-Type": "application/sparql-query"})
+    assert status == 413, body[:200]
+    assert _query(base, "ASK {}")[0] == 200
+
+
+def _direct(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(p) for p in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _gunicorn_workers(master: int) -> list[int]:
+    return _direct(master)
+
+
+def _query_workers(worker: int) -> list[int]:
+    """gunicorn worker -> multiprocessing's fork server -> query workers."""
+    return [q for server in _direct(worker) for q in _direct(server)]
+
+
+def test_a_killed_query_worker_is_replaced_without_dropping_other_requests(served) -> None:
+    process, base = served
+    worker = _gunicorn_workers(process.pid)[0]
+    statuses: Counter[int] = Counter()
+    stop = threading.Event()
+
+    def client(n: int) -> None:
+        i = 0
+        while not stop.is_set():
+            i += 1
+            statuses[_query(base, f"SELECT ?s {{ ?s ?p ?o }} LIMIT {n * 10000 + i}")[0]] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    kills = 0
+    try:
+        for _ in range(4):
+            time.sleep(0.4)  # a kill point while the clients run
+            victims = _query_workers(worker)
+            if victims:
+                os.kill(victims[0], signal.SIGKILL)
+                kills += 1
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert kills >= 3
+    # a worker killed in the middle of a query costs that query (500); no other request fails
+    assert statuses[200] > 10 and set(statuses) <= {200, 500} and statuses[500] <= kills, statuses
+    assert _query(base, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_runaways_are_stopped_at_their_deadline_while_normal_queries_are_answered(served) -> None:
+    _, base = served
+    runaway_results: list[tuple[int, float]] = []
+    normal: Counter[int] = Counter()
+    stop = threading.Event()
+
+    def runaway() -> None:
+        for _ in range(2):
+            runaway_results.append(_query(base, RUNAWAY + f" # {len(runaway_results)} {threading.get_ident()}"))
+
+    def normal_client() -> None:
+        i = 0
+        while not stop.is_set():
+            i += 1
+            normal[_query(base, f"SELECT ?s WHERE {{ ?s a ?c }} LIMIT {i + 100}")[0]] += 1
+
+    runners = [threading.Thread(target=runaway) for _ in range(1)]
+    normals = [threading.Thread(target=normal_client) for _ in range(2)]
+    for thread in runners + normals:
+        thread.start()
+    for thread in runners:
+        thread.join(timeout=30)
+    stop.set()
+    for thread in normals:
+        thread.join(timeout=30)
+    assert [s for s, _ in runaway_results] == [504, 504]
+    assert all(seconds < 2 + 3 for _, seconds in runaway_results), runaway_results
+    assert normal[200] > 5 and set(normal) == {200}, normal
+
+
+def test_a_gunicorn_worker_killed_with_sigkill_is_replaced_and_takes_its_query_workers_with_it(served) -> None:
+    process, base = served
+    [worker] = _gunicorn_workers(process.pid)
+    results: list[int] = []
+    hung = threading.Thread(target=lambda: results.append(_safe_query(base, RUNAWAY + " # killed")))
+    hung.start()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not _busy_query_worker(worker):
+        time.sleep(0.05)
+    query_workers = _query_workers(worker)
+    assert query_workers
+    os.kill(worker, signal.SIGKILL)
+    hung.join(timeout=15)
+    deadline = time.monotonic() + 5  # the fork server exits, and its query workers with it (PDEATHSIG)
+    while time.monotonic() < deadline and any(_alive(p) for p in query_workers):
+        time.sleep(0.05)
+    assert not [p for p in query_workers if _alive(p)]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if _safe_query(base, "ASK {}") == 200:
+            break
+        time.sleep(0.1)
+    assert _gunicorn_workers(process.pid) != [worker]
+    assert _query(base, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def _safe_query(base: str, query: str) -> int:
+    try:
+        return _query(base, query, timeout=10)[0]
+    except OSError:
+        return -1
+
+
+def _busy_query_worker(worker: int) -> bool:
+    for pid in _query_workers(worker):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] == "R":
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
