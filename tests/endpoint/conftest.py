@@ -12,6 +12,7 @@ from typing import Any, Callable
 import pytest
 from flask import Flask
 
+from apps import app_factory
 from endpoint_release import make_release
 from sparql_endpoint import create_app
 
@@ -32,16 +33,8 @@ TEST_DEFAULTS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIM
 @pytest.fixture
 def make_app(release_dir: Path) -> Iterator[Callable[..., Flask]]:
     """``make_app(**settings)``: a fresh app on the session release; its workers are stopped afterwards."""
-    apps: list[Flask] = []
-
-    def _make(**settings: Any) -> Flask:
-        app = create_app({**TEST_DEFAULTS, "RELEASE_DIR": str(release_dir), **settings}, environ={})
-        apps.append(app)
-        return app
-
-    yield _make
-    for app in apps:
-        app.extensions["heg_endpoint"].store.close()
+    with app_factory({**TEST_DEFAULTS, "RELEASE_DIR": str(release_dir)}) as make:
+        yield make
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from graph_builder.release import ReleaseOutcome
+from apps import app_factory
 from serving import serving
 from sparql_endpoint import create_app
 
@@ -19,16 +20,8 @@ TEST_SETTINGS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIM
 @pytest.fixture
 def make_app() -> Iterator[Callable[[Path], Flask]]:
     """``make_app(release_dir)``: an app on that release; its query workers are stopped afterwards."""
-    apps: list[Flask] = []
-
-    def _make(release_dir: Path, **settings: Any) -> Flask:
-        app = create_app({**TEST_SETTINGS, "RELEASE_DIR": str(release_dir), **settings}, environ={})
-        apps.append(app)
-        return app
-
-    yield _make
-    for app in apps:
-        app.extensions["heg_endpoint"].store.close()
+    with app_factory(TEST_SETTINGS) as make:
+        yield lambda release_dir, **settings: make(RELEASE_DIR=str(release_dir), **settings)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from flask import Flask
 
 from graph_builder.publish import Endpoints, PublishReport, publish_release
 from graph_builder.release import ReleaseOutcome
+from apps import app_factory
 from remote_servers import OxigraphServer
 from sparql_endpoint import create_app
 
@@ -36,16 +37,8 @@ def published(oxigraph: OxigraphServer, release: ReleaseOutcome) -> PublishRepor
 @pytest.fixture
 def make_app(release: ReleaseOutcome) -> Iterator[Callable[..., Flask]]:
     """``make_app(**settings)`` over the session release; stores are closed afterwards."""
-    apps: list[Flask] = []
-
-    def _make(**settings: Any) -> Flask:
-        app = create_app({**SETTINGS, "RELEASE_DIR": str(release.path), **settings}, environ={})
-        apps.append(app)
-        return app
-
-    yield _make
-    for app in apps:
-        app.extensions["heg_endpoint"].store.close()
+    with app_factory({**SETTINGS, "RELEASE_DIR": str(release.path)}) as make:
+        yield make
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,29 @@
+"""Flask apps for tests: made with ``create_app`` and closed (query workers stopped) afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+
+from sparql_endpoint import create_app
+
+
+@contextmanager
+def app_factory(defaults: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """``with app_factory(defaults) as make:`` ``make(**settings)`` gives an app on ``defaults`` + settings
+    (no environment variables read); every app made is closed when the block ends."""
+    apps: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        app = create_app({**defaults, **settings}, environ={})
+        apps.append(app)
+        return app
+
+    try:
+        yield make
+    finally:
+        for app in apps:
+            app.extensions["heg_endpoint"].store.close()
