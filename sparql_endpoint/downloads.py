@@ -37,7 +37,7 @@ bp = Blueprint("downloads", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 ALIAS = "public, max-age=300"
-_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")  # bounded: a longer name is not a path the OS takes
 EXTRA_FILES = {"manifest.json": "application/json", "SHA256SUMS": "text/plain; charset=utf-8"}
 
 
@@ -155,7 +155,7 @@ def download(version: str, filename: str) -> Response:
         version = latest_version()
     root = _releases_root()
     directory = root / version
-    if not _VERSION.match(version) or not (directory / "manifest.json").is_file() or directory.is_symlink():
+    if not _is_release(version, directory):
         raise ResourceNotFound(f"There is no release {version!r} here.", hint="See /downloads for the releases.")
     listed = {f["path"]: f for f in release_files(directory)}
     if filename not in listed:
@@ -180,6 +180,16 @@ def download(version: str, filename: str) -> Response:
     sha = listed[served]["sha256"]
     response.headers["Repr-Digest"] = f"sha-256=:{_b64(sha)}:"
     return response
+
+
+def _is_release(version: str, directory: Path) -> bool:
+    """A release directory of RELEASES_DIR by that name (no error for a name the OS refuses)."""
+    if not _VERSION.match(version):
+        return False
+    try:
+        return (directory / "manifest.json").is_file() and not directory.is_symlink()
+    except OSError:  # ENAMETOOLONG and the like: not a release
+        return False
 
 
 def _b64(hex_digest: str) -> str:
@@ -276,7 +286,7 @@ def validation(version: str | None) -> Response:
     """The SHACL validation report of a release (counts, the text report, links to the RDF report)."""
     version = version or get_state().store.release.version
     directory = _releases_root() / version
-    if not _VERSION.match(version) or not (directory / "manifest.json").is_file() or directory.is_symlink():
+    if not _is_release(version, directory):
         raise ResourceNotFound(f"There is no release {version!r} here.", hint="See /downloads for the releases.")
     manifest = _manifest(directory)
     etag = ld.etag_for("validation", version, manifest.get("digest"))
