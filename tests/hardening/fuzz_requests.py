@@ -183,7 +183,10 @@ def send(client: Any, request: FuzzRequest, timeout: float) -> Verdict:
     from urllib.parse import unquote_to_bytes
 
     raw = request.path
-    response = client.open("/", method=request.method, query_string=request.params, headers=request.headers,
+    from urllib.parse import urlencode
+
+    query_string = urlencode(request.params, errors="surrogatepass")  # a lone surrogate: bytes that are not UTF-8
+    response = client.open("/", method=request.method, query_string=query_string, headers=request.headers,
                            data=request.body, environ_overrides={
                                "PATH_INFO": unquote_to_bytes(raw).decode("latin-1"), "RAW_URI": raw,
                                "REQUEST_URI": raw})
