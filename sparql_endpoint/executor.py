@@ -152,6 +152,7 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.info: dict[str, Any] = {}
+        self.niced = False
         self._killed = threading.Lock()
 
     def kill(self) -> None:
@@ -169,13 +170,15 @@ class WorkerPool:
     """A fixed number of query processes; a bounded number of requests may wait for one."""
 
     def __init__(self, store_path: str, *, size: int, queue_size: int, queue_wait: float, retry_after: int,
-                 memory_mb: int = 0, sandbox: bool = True, start_method: str = "forkserver") -> None:
+                 memory_mb: int = 0, sandbox: bool = True, start_method: str = "forkserver",
+                 deprioritize_after: float = 0.0) -> None:
         self.store_path = store_path
         self.size = size
         self.queue_wait = queue_wait
         self.retry_after = retry_after
         self.memory_mb = memory_mb
         self.sandbox = sandbox
+        self.deprioritize_after = deprioritize_after
         self._context = multiprocessing.get_context(start_method)
         # with the fork server as parent, a worker can follow it out; with "fork" the parent would be
         # whichever request thread started the worker, and the signal would fire when that thread ends
@@ -291,10 +294,38 @@ class WorkerPool:
                         worker.process.pid, worker.process.exitcode)
             self._replace(worker)
 
+    def _finished_in_time(self, worker: _Worker, timeout: float) -> bool:
+        """Wait for the worker's answer until the deadline. Past ``deprioritize_after`` seconds the worker is
+        moved to the lowest CPU priority (nice 19): on a busy machine a long query then only gets the CPU
+        time that short queries leave, so runaways cannot slow everyone else down until their deadline."""
+        started = time.monotonic()
+        if not self.deprioritize_after or self.deprioritize_after >= timeout:
+            return worker.conn.poll(timeout)
+        if worker.conn.poll(self.deprioritize_after):
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 19)
+            worker.niced = True
+        except OSError:
+            pass  # the worker just ended; the pipe says how
+        return worker.conn.poll(max(timeout - (time.monotonic() - started), 0))
+
+    def _restore_priority(self, worker: _Worker) -> bool:
+        """Back to normal priority after a long query; False when the system does not allow it (raising
+        priority needs CAP_SYS_NICE or RLIMIT_NICE): the worker is then replaced by a fresh one."""
+        if not worker.niced:
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 0)
+        except OSError:
+            return False
+        worker.niced = False
+        return True
+
     def _run_on(self, worker: _Worker, job: Job, timeout: float) -> Outcome:
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(timeout):
+            if not self._finished_in_time(worker, timeout):
                 self._replace(worker)
                 raise QueryTimeout(
                     f"The query was stopped after the time limit of {timeout:g} s.",
@@ -308,7 +339,10 @@ class WorkerPool:
                 "The query worker stopped while running this query (it is probably too deeply nested, "
                 "too large, or used more memory than allowed).",
                 hint="Simplify the query (less nesting, smaller VALUES blocks and literals), then retry.") from None
-        self._idle.put(worker)
+        if self._restore_priority(worker):
+            self._idle.put(worker)
+        else:
+            self._replace(worker)
         if status == "ok":
             return payload
         if status == "syntax":

@@ -134,7 +134,8 @@ class LocalStore:
         pool = WorkerPool(str(release.store_path), size=config["QUERY_WORKERS"], queue_size=config["QUEUE_SIZE"],
                           queue_wait=config["QUEUE_WAIT"], retry_after=config["RETRY_AFTER"],
                           memory_mb=config["WORKER_MEMORY_MB"],
-                          sandbox=config["WORKER_SANDBOX"] and not config["SERVICE_ALLOWLIST"])
+                          sandbox=config["WORKER_SANDBOX"] and not config["SERVICE_ALLOWLIST"],
+                          deprioritize_after=config["QUERY_DEPRIORITIZE_AFTER"])
         return cls(release, pool)
 
     def execute(self, job: Job, timeout: float) -> Outcome:
