@@ -241,3 +241,24 @@ def _alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_sixteen_concurrent_clients_get_zero_errors(served) -> None:
+    """The small version of benchmarks/load.py."""
+    _, base = served
+    statuses: Counter[int] = Counter()
+    paths = ["/", "/practices", "/id/practice/2017/allocate-resources", "/sparql"]
+
+    def client(n: int) -> None:
+        for i in range(25):
+            if i % 3 == 0:
+                statuses[_query(base, f"SELECT ?s {{ ?s ?p ?o }} LIMIT {n * 100 + i + 1}")[0]] += 1
+            else:
+                statuses[get(base + paths[(n + i) % len(paths)], headers={"Accept": "text/html"})[0]] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == {200: 400}, statuses
