@@ -37,6 +37,7 @@
     406: "The endpoint cannot answer in the requested format.",
     413: "The query is too long for this endpoint.",
     415: "The request was not sent as a SPARQL query.",
+    429: "Too many requests from this address: wait the time given, then run the query again.",
     500: "The server failed while answering this query.",
     503: "The endpoint is busy: too many queries are running or waiting. Try again in a few seconds.",
     504: "The query took longer than the time limit and was stopped."
