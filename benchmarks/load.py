@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hardening"))
 
-from fuzz_requests import SEED_QUERIES  # noqa: E402
-from hardening_support import process_name, start_server, stop_server, tree_rss  # noqa: E402
+from fuzz_requests import SEED_QUERIES
+from hardening_support import process_name, start_server, stop_server, tree_rss
 
 PAGES = ["/", "/practices", "/case-studies", "/resources", "/organizations", "/places", "/search?q=housing",
          "/id/practice/2017/allocate-resources", "/ontology", "/downloads", "/catalog", "/sparql"]

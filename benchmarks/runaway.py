@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
-import statistics
 import sys
 import threading
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hardening"))
 
-from hardening_support import start_server, stop_server  # noqa: E402
+from hardening_support import start_server, stop_server
 
 RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
            "FILTER(STR(?c) = CONCAT(STR(?f), STR(?i), STR(?l), 'never')) }")

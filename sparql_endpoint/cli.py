@@ -122,7 +122,8 @@ def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev:
         create_app(settings).run(host=host, port=port, threaded=True)
         return
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    from .server import gunicorn_options  # slow-client deadlines, request limits, keep-alive (docs/operations.md)
+    # gunicorn hardening: client deadlines, request limits, keep-alive (docs/operations.md)
+    from .server import gunicorn_options
 
     gunicorn_application(settings, {
         "bind": bind, "workers": workers, "threads": threads, **gunicorn_options(checked),

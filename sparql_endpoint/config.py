@@ -10,8 +10,8 @@ import ipaddress
 import json
 import os
 import re
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .errors import ConfigError
 
@@ -147,14 +147,14 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "TRUSTED_PROXY_HEADER": ("", _header_name),  # e.g. X-Forwarded-For: the client address a proxy states
     "TRUSTED_PROXIES": (("127.0.0.1", "::1"), _address_list),  # peers whose TRUSTED_PROXY_HEADER is believed
     "CONTENT_SECURITY_POLICY": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
         _header_value),
     # the query page: YASGUI (vendored) sets inline styles on the elements it builds, so styles only there
     "QUERY_PAGE_CONTENT_SECURITY_POLICY": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'", _header_value),
+        ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+         "frame-ancestors 'none'"), _header_value),
     "REFERRER_POLICY": ("strict-origin-when-cross-origin", _header_value),
     "CLIENT_HEADER_TIMEOUT": (5.0, _positive_float),  # seconds for the request line and headers to arrive
     "CLIENT_BODY_TIMEOUT": (30.0, _positive_float),  # seconds for the body to arrive after the headers

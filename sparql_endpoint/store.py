@@ -52,7 +52,7 @@ def verify_store(store_path: Path) -> None:
     script = "import sys, pyoxigraph; pyoxigraph.Store.read_only(sys.argv[1])"
     try:
         result = subprocess.run([sys.executable, "-c", script, str(store_path)], capture_output=True, text=True,
-                                timeout=120)
+                                timeout=120, check=False)
     except subprocess.TimeoutExpired:
         raise ReleaseError(f"the release's store {store_path} did not open within 120 s") from None
     if result.returncode != 0:
@@ -149,7 +149,9 @@ class LocalStore:
 
 
 def _remote_store(config: Mapping[str, Any]) -> Store:
-    from .remote import RemoteStore  # imports requests only when a remote store is configured
+    from .remote import (
+        RemoteStore,  # imports requests only when a remote store is configured
+    )
 
     return RemoteStore.from_config(config)
 

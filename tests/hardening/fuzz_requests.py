@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import quote
 
 import yaml
-from hypothesis import strategies as st
 from hardening_support import check_body
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/health-equity-guide/"
@@ -204,7 +204,7 @@ def send(client: Any, request: FuzzRequest, timeout: float) -> Verdict:
 
                 body = gzip.decompress(body)
             check_body(response.headers.get("Content-Type", ""), body)
-        except Exception as exc:  # any parse failure is the finding
+        except Exception as exc:  # noqa: BLE001  any parse failure is the finding
             problems.append(f"body is not {response.headers.get('Content-Type')}: {type(exc).__name__}: {exc}")
     for name in ("X-Content-Type-Options", "Content-Security-Policy"):
         if name not in response.headers:

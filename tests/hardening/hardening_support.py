@@ -32,7 +32,7 @@ def start_server(release: Path, *extra: str, env: dict[str, str] | None = None,
     base URL). Its own process group, so that :func:`stop_server` ends gunicorn and every worker."""
     port = free_port()
     # the log goes to a file: a pipe nobody reads fills up after a few hundred queries and blocks the server
-    log = tempfile.NamedTemporaryFile(prefix="heg-serve-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(prefix="heg-serve-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "sparql_endpoint", "--host", "127.0.0.1", "--port", str(port),
          "--release", str(release), *extra],
@@ -143,7 +143,7 @@ class Listener:
         while not self._stop.is_set():
             try:
                 conn, _ = self.sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return

@@ -225,7 +225,7 @@ def _damage(release: Path, target: Path, how: str) -> str:
         (store / "CURRENT").unlink()
         return "CURRENT"
     if how == "store-sst-truncated":
-        sst = sorted(store.glob("*.sst"))[-1]
+        sst = max(store.glob("*.sst"))
         sst.write_bytes(sst.read_bytes()[:100])
         return sst.name
     raise AssertionError(how)
@@ -240,7 +240,7 @@ def test_a_damaged_release_stops_heg_serve_with_exit_2_naming_the_file(release: 
     for how in DAMAGES:
         named = _damage(release.path, tmp_path / how, how)
         result = subprocess.run([sys.executable, "-m", "sparql_endpoint", "--release", str(tmp_path / how),
-                                 "--port", "9"], capture_output=True, text=True, timeout=60)
+                                 "--port", "9"], capture_output=True, text=True, timeout=60, check=False)
         assert result.returncode == 2, (how, result.stderr[-500:])
         assert named in result.stderr and "Traceback" not in result.stderr, (how, result.stderr)
 

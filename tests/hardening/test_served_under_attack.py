@@ -54,7 +54,7 @@ def _trickler(port: int, stop: threading.Event, closed_after: list[float]) -> No
                 sock.settimeout(0.3)
                 if sock.recv(1) == b"":  # the server closed the connection
                     break
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 break
