@@ -7,11 +7,9 @@ import csv
 import io
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -19,57 +17,18 @@ import urllib.request
 from pathlib import Path
 from xml.dom import minidom
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for benchmarks that import this module
+import serving  # noqa: E402
+from serving import free_port, server_log  # noqa: E402,F401  (re-exported for the hardening tests)
+from serving import stop as stop_server  # noqa: E402,F401
 
 
 def start_server(release: Path, *extra: str, env: dict[str, str] | None = None,
                  timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """``heg serve`` (gunicorn) on 127.0.0.1 and a free port, polled until it answers; returns (process,
-    base URL). Its own process group, so that :func:`stop_server` ends gunicorn and every worker."""
-    port = free_port()
-    # the log goes to a file: a pipe nobody reads fills up after a few hundred queries and blocks the server
-    log = tempfile.NamedTemporaryFile(prefix="heg-serve-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sparql_endpoint", "--host", "127.0.0.1", "--port", str(port),
-         "--release", str(release), *extra],
-        stdout=subprocess.DEVNULL, stderr=log, text=True, start_new_session=True,
-        env={**os.environ, **(env or {})})
-    process.log_path = log.name  # type: ignore[attr-defined]
-    log.close()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode}: {server_log(process)[-2000:]}")
-        try:
-            with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2) as response:
-                if response.status == 200:
-                    return process, base
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            stop_server(process)
-            raise AssertionError("server did not become ready in time")
-        time.sleep(0.05)
-
-
-def server_log(process: subprocess.Popen) -> str:
-    return Path(process.log_path).read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    Path(process.log_path).unlink(missing_ok=True)  # type: ignore[attr-defined]
+    """``heg serve`` (gunicorn, as ``python -m sparql_endpoint``) on 127.0.0.1 and a free port, polled until
+    it answers; returns (process, base URL). See tests/serving.py."""
+    return serving.start(release, *extra, command=[sys.executable, "-m", "sparql_endpoint"], env=env,
+                         timeout=timeout)
 
 
 def children(pid: int) -> list[int]:

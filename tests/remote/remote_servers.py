@@ -6,9 +6,9 @@ proxy that fails mid-upload). Readiness is polled, never slept for.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -17,14 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from serving import free_port
 
 LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
 
 
 def oxigraph_command() -> str:
@@ -47,13 +42,15 @@ class OxigraphServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 30) -> OxigraphServer:
+        self.log = tempfile.TemporaryFile()  # a file, not a pipe nobody reads (a full pipe blocks the server)
         self.process = subprocess.Popen([oxigraph_command(), "serve", "--location", str(self.location),
                                          "--bind", f"{LOOPBACK}:{self.port}"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited: {self.process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"oxigraph serve exited: {self.log.read().decode(errors='replace')[-2000:]}")
             try:
                 if requests.get(self.query_url, params={"query": "ASK {}"}, timeout=1).status_code == 200:
                     return self
