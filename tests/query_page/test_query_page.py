@@ -156,3 +156,13 @@ def test_an_example_added_to_a_release_appears_on_the_page(data_copy: Path, tmp_
     config = page_config(text)
     assert "added-for-the-page-test" in {e["slug"] for e in config["examples"]}
     assert config["selected"] == "added-for-the-page-test" and "Added for the page test" in text
+
+
+def test_the_page_links_back_to_the_site(app) -> None:
+    client = app.test_client()
+    html = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    nav = html[html.index('class="heg-site-nav"'):html.index("</nav>", html.index('class="heg-site-nav"'))]
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert len(hrefs) >= 5
+    for href in hrefs:
+        assert client.get(href, headers={"Accept": "text/html"}).status_code == 200, href
