@@ -3,45 +3,12 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
+from loopback import Listener
 from sparql_endpoint.executor import Job, WorkerPool
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.05)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, socket.timeout):
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
 
 
 @pytest.fixture
@@ -51,17 +18,10 @@ def listener() -> Iterator[Listener]:
     server.close()
 
 
-def _settle(listener: Listener) -> None:
-    """Give a stray connection time to arrive (bounded), then stop waiting."""
-    deadline = time.monotonic() + 0.5
-    while time.monotonic() < deadline and listener.connections == 0:
-        time.sleep(0.05)
-
-
 def test_listener_counts_connections(listener: Listener) -> None:
     """The probe works: without this, zero connections would prove nothing."""
     socket.create_connection(("127.0.0.1", listener.port)).close()
-    _settle(listener)
+    listener.settle()
     assert listener.connections == 1
 
 
@@ -93,7 +53,7 @@ def test_queries_aimed_at_a_loopback_listener_never_reach_it(make_app, listener:
             response = client.post("/sparql", data=payload, content_type=content_type)
         assert response.status_code == status, (payload, response.get_data(as_text=True))
         assert "How to fix it" in response.get_data(as_text=True)
-    _settle(listener)
+    listener.settle()
     assert listener.connections == 0
 
 
@@ -115,5 +75,5 @@ def test_worker_sandbox_blocks_a_service_call_that_got_past_the_policy(release_d
                          max_rows=10), timeout=10)
     finally:
         pool.close()
-    _settle(listener)
+    listener.settle()
     assert listener.connections == 0

@@ -7,11 +7,8 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for benc
 import serving  # noqa: E402
 from serving import free_port, server_log  # noqa: E402,F401  (re-exported for the hardening tests)
 from serving import stop as stop_server  # noqa: E402,F401
+from loopback import Listener  # noqa: E402,F401  (re-exported for the hardening tests)
 
 
 def start_server(release: Path, *extra: str, env: dict[str, str] | None = None,
@@ -82,43 +80,6 @@ def get(url: str, *, headers: dict[str, str] | None = None, data: bytes | None =
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read()
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.05)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
-
-    def settle(self, seconds: float = 0.5) -> None:
-        """Give a stray connection time to arrive (bounded)."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and self.connections == 0:
-            time.sleep(0.05)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
 
 
 def check_body(content_type: str, body: bytes) -> None:
