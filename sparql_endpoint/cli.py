@@ -83,7 +83,7 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1),
               help="Threads per gunicorn worker (requests handled at once).")
 @click.option("--query-workers", type=click.IntRange(min=1), default=None,
-              help="Query processes per server process [default: 4].")
+              help="Query processes per server process [default: 6].")
 @click.option("--queue-size", type=click.IntRange(min=0), default=None,
               help="Queries that may wait for a query process before 503 [default: 16].")
 @click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Result row cap [default: 10000].")

@@ -125,7 +125,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "STORE_URL": ("", _store_url),  # STORE_KIND=remote: the store's SPARQL query endpoint
     "QUERY_TIMEOUT": (30.0, _positive_float),
     "QUERY_DEPRIORITIZE_AFTER": (0.5, _non_negative_float),  # seconds; then a query runs at nice 19 (0: never)
-    "QUERY_WORKERS": (4, _positive_int),
+    "QUERY_WORKERS": (6, _positive_int),
     "QUEUE_SIZE": (16, _non_negative_int),
     "QUEUE_WAIT": (10.0, _positive_float),
     "RETRY_AFTER": (5, _positive_int),
