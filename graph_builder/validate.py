@@ -92,12 +92,13 @@ def _cost(data: Graph, shapes: Graph, shape: URIRef) -> int:
 def shape_groups(data: Graph, shapes: Graph, count: int) -> list[list[URIRef]]:
     """Split the node shapes into ``count`` groups of similar cost (greedy, largest first)."""
     node_shapes = sorted({s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)})
+    costs = {shape: _cost(data, shapes, shape) for shape in node_shapes}  # each one scans the data graph
     groups: list[list[URIRef]] = [[] for _ in range(count)]
     loads = [0] * count
-    for shape in sorted(node_shapes, key=lambda s: -_cost(data, shapes, s)):
+    for shape in sorted(node_shapes, key=lambda s: -costs[s]):
         i = loads.index(min(loads))
         groups[i].append(shape)
-        loads[i] += _cost(data, shapes, shape)
+        loads[i] += costs[shape]
     return [g for g in groups if g]
 
 
