@@ -14,6 +14,7 @@ import collections
 import sys
 import time
 from pathlib import Path
+from sparql_endpoint import close_app
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hardening"))
@@ -63,7 +64,7 @@ def main() -> int:
     try:
         run()
     finally:
-        app.extensions["heg_endpoint"].store.close()
+        close_app(app)
     total = sum(statuses.values()) + sum(1 for _, p in failures if p[0].startswith("raised"))
     print(f"requests: {total} in {time.monotonic() - started:.1f} s (seed {args.seed})")
     print("statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))

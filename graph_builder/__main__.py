@@ -1,5 +1,5 @@
 """``python -m graph_builder`` runs the ``heg`` command."""
 
-from .cli import main
+from heg_core.cli import main
 
 main()

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, ORG, RDF, SKOS, XSD
 
 from .checks import CROSSWALK_EDITIONS
 from .load import Record, Sources
-from .namespaces import SCHEMA, IRISpace
+from heg_core.namespaces import SCHEMA, IRISpace
 from .schema import INFERABLE
 
 EN = "en"

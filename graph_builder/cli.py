@@ -1,12 +1,12 @@
-"""The ``heg`` command: thin wrappers over the library functions.
+"""The builder's ``heg`` commands (build, validate, stats, query, publish): thin wrappers over the library.
 
+They join the one ``heg`` group of the kernel (:mod:`heg_core.cli`) by entry point (``pyproject.toml``).
 Exit codes follow pySHACL's convention: 0 success, 1 data or shape violations, 2 usage or configuration
 errors (a missing directory, a bad option, an unreadable release).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import sys
 from pathlib import Path
@@ -14,9 +14,8 @@ from typing import Any
 
 import click
 
-from . import __version__
 from .errors import ConfigError, HegError, SourceErrors, ValidationFailed
-from .namespaces import DEFAULT_BASE
+from heg_core.namespaces import DEFAULT_BASE
 from .pipeline import DEFAULT_DATA, DEFAULT_ONTOLOGY, DEFAULT_SHAPES, Pipeline, PipelineResult, run_pipeline
 from .publish import publish_command, publish_options
 
@@ -67,19 +66,7 @@ def _run(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, show
     return result
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="heg")
-@click.option("-v", "--verbose", is_flag=True, help="Log each pipeline stage.")
-def main(verbose: bool) -> None:
-    """Build, validate, query and serve the Health Equity Guide knowledge graph.
-
-    Exit codes: 0 success; 1 data or SHACL violations; 2 usage or configuration error.
-    """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-
-
-@main.command()
+@click.command()
 @_pipeline_options
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Output folder; releases go to OUT/releases/<version>/.")
@@ -106,7 +93,7 @@ def build(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, out
                f"({outcome.manifest['triples']['data']} in the data graph)")
 
 
-@main.command()
+@click.command()
 @_pipeline_options
 @click.option("--quiet", "-q", is_flag=True, help="List errors only, not warnings and infos.")
 def validate(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, quiet: bool) -> None:
@@ -130,7 +117,7 @@ def _release_option(func):  # type: ignore[no-untyped-def]
                         help="Release folder to read.")(func)
 
 
-@main.command()
+@click.command()
 @_release_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def stats(release_dir: Path, as_json: bool) -> None:
@@ -145,7 +132,7 @@ def stats(release_dir: Path, as_json: bool) -> None:
     click.echo(render_stats(figures, as_json))
 
 
-@main.command()
+@click.command()
 @click.argument("sparql")
 @_release_option
 @click.option("--format", "fmt", default=None,
@@ -165,7 +152,7 @@ def query(sparql: str, release_dir: Path, fmt: str | None) -> None:
     sys.stdout.buffer.write(output)
 
 
-@main.command()
+@click.command()
 @publish_options
 def publish(**options: Any) -> None:
     """Load a release into a SPARQL store (Graph Store Protocol), staged and switched atomically.
@@ -174,15 +161,3 @@ def publish(**options: Any) -> None:
     Exit 0 when the live graphs hold the release; 2 when the store failed (the live graphs are unchanged).
     """
     publish_command(**options)
-
-
-def _register_optional_commands() -> None:
-    """Commands owned by other packages of the project (the server) join the one ``heg`` group."""
-    if importlib.util.find_spec("sparql_endpoint.cli") is None:
-        return
-    from sparql_endpoint.cli import serve
-
-    main.add_command(serve)
-
-
-_register_optional_commands()

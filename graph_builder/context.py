@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .namespaces import IRISpace
+from heg_core.namespaces import IRISpace
 
 # term -> (compact IRI, kind); kind: id | text | code | integer | boolean | gYear | date
 TERMS: dict[str, tuple[str, str]] = {

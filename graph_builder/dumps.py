@@ -1,17 +1,15 @@
-"""Write the dumps of a release: one format table, pyoxigraph's serializers, byte-stable output.
+"""Write the dumps of a release: the kernel's format table, pyoxigraph's serializers, byte-stable output.
 
 Quads are converted from rdflib once, sorted, and handed to pyoxigraph (measured about 70x faster than
-rdflib at writing Turtle; see DESIGN.md). JSON-LD is compacted with our published context by rdflib's
-JSON-LD serializer and then put in a canonical order, since key and array order carry no meaning there.
+rdflib at writing Turtle; see DESIGN.md). JSON-LD is compacted with our published context by the kernel's
+one compaction (:mod:`heg_core.jsonld`), in a canonical order.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,29 +17,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-
-@dataclass(frozen=True)
-class DumpFormat:
-    name: str
-    extension: str
-    media_type: str
-    rdf_format: ox.RdfFormat | None  # None: written by another code path (JSON-LD)
-    dataset: bool  # holds named graphs
-
-
-#: The one table of dump formats: media type -> serializer -> file extension.
-FORMATS: dict[str, DumpFormat] = {
-    "turtle": DumpFormat("turtle", "ttl", "text/turtle", ox.RdfFormat.TURTLE, False),
-    "ntriples": DumpFormat("ntriples", "nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, False),
-    "jsonld": DumpFormat("jsonld", "jsonld", "application/ld+json", None, False),
-    "trig": DumpFormat("trig", "trig", "application/trig", ox.RdfFormat.TRIG, True),
-}
-
-MEDIA_TYPES = {
-    "ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
-    "trig": "application/trig", "txt": "text/plain; charset=utf-8", "json": "application/json",
-    "gz": "application/gzip",
-}
+from heg_core import jsonld
+from heg_core.formats import Format
 
 
 class TermConverter:
@@ -128,35 +105,15 @@ def to_quads(graphs: dict[str, Graph], convert: TermConverter) -> Iterator[ox.Qu
         yield from as_quads(to_triples(graph, convert), name)
 
 
-def write_rdf(path: Path, statements: Iterable[Any], fmt: DumpFormat, prefixes: dict[str, str]) -> None:
-    assert fmt.rdf_format is not None
-    use_prefixes = prefixes if fmt.rdf_format in {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG} else None
+def write_rdf(path: Path, statements: Iterable[Any], fmt: Format, prefixes: dict[str, str]) -> None:
+    use_prefixes = prefixes if fmt.engine in {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG} else None
     with path.open("wb") as out:
-        ox.serialize(statements, out, fmt.rdf_format, prefixes=use_prefixes)
-
-
-def _canonical_json(value: Any) -> Any:
-    """Sort arrays (JSON-LD sets: order is meaningless) so output does not depend on hash order."""
-    if isinstance(value, dict):
-        return {k: _canonical_json(v) if k != "@list" else [_canonical_json(i) for i in v]
-                for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_canonical_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+        ox.serialize(statements, out, fmt.engine, prefixes=use_prefixes)
 
 
 def write_jsonld(path: Path, graph: Graph, context: dict[str, Any]) -> None:
-    """Compact ``graph`` with ``context`` (embedded, so the file reads offline; the same context is
-    published as ``context.jsonld``)."""
-    text = graph.serialize(format="json-ld", context=context["@context"], auto_compact=True)
-    document = json.loads(text)
-    if isinstance(document, list):
-        document = {"@graph": document}
-    document.pop("@context", None)
-    body = _canonical_json(document)
-    ordered = {"@context": context["@context"], **{k: body[k] for k in sorted(body)}}
-    path.write_text(json.dumps(ordered, indent=1, sort_keys=False, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Compact ``graph`` with ``context`` (the kernel's one JSON-LD compaction)."""
+    path.write_bytes(jsonld.to_bytes(jsonld.compact(graph, context)))
 
 
 def gzip_file(path: Path) -> Path:

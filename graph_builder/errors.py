@@ -1,4 +1,4 @@
-"""Problems found in the sources, and the exceptions that carry them.
+"""Problems found in the sources, and the exceptions that carry them (on the kernel's error base).
 
 A :class:`Problem` names the file, the line, the field, what is wrong and what to do about it. The
 builder collects every problem of a run before it stops, so a curator sees them all at once.
@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from heg_core.errors import ConfigError, HegError, ReleaseError
+
+__all__ = ["ConfigError", "HegError", "Problem", "Problems", "ReleaseError", "SourceErrors",
+           "ValidationFailed"]
 
 
 @dataclass(frozen=True, order=True)
@@ -58,12 +63,6 @@ class Problems:
         return bool(self.errors)
 
 
-class HegError(Exception):
-    """Base class of the builder's errors."""
-
-    exit_code = 1
-
-
 class SourceErrors(HegError):
     """The sources have problems: a curator must fix them (exit code 1)."""
 
@@ -80,15 +79,3 @@ class ValidationFailed(HegError):
         self.report_text = report_text
         self.violations = violations
         super().__init__(f"the graph has {violations} SHACL violation{'s' if violations != 1 else ''}")
-
-
-class ConfigError(HegError):
-    """Usage or configuration is wrong: a missing directory, a bad option (exit code 2)."""
-
-    exit_code = 2
-
-
-class ReleaseError(HegError):
-    """A release cannot be written or read (exit code 2)."""
-
-    exit_code = 2

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import Problem
 from .load import Record, Sources
-from .namespaces import DEFAULT_BASE, SCHEMA, IRISpace
+from heg_core.namespaces import DEFAULT_BASE, SCHEMA, IRISpace
 
 #: sh:describe is not in the SHACL recommendation; the SIB examples use it, so we do too.
 QUERY_PROPERTY = {"select": SH.select, "construct": SH.construct, "ask": SH.ask,

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from .load import Sources
-from .namespaces import DCAT, SCHEMA, IRISpace
+from heg_core.namespaces import DCAT, SCHEMA, IRISpace
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 
@@ -84,6 +84,26 @@ def void_statistics(graph: Graph, release: URIRef, meta: Graph, space: IRISpace)
         meta.add((part, VOID.triples, Literal(count, datatype=XSD.integer)))
 
 
+def catalog_graph(meta: Graph, space: IRISpace, record: dict, dataset: URIRef, release: URIRef) -> None:
+    """The DCAT catalog ``{base}catalog``: the dataset series, the current release, and the SPARQL endpoint
+    as a ``dcat:DataService`` serving it. Titles come from ``data/dataset.yaml``."""
+    catalog, service = URIRef(space.base + "catalog"), URIRef(space.base + "sparql")
+    meta.add((catalog, RDF.type, DCAT.Catalog))
+    for prop, key in ((DCTERMS.title, "catalog_title"), (DCTERMS.description, "catalog_description")):
+        if record.get(key):
+            meta.add((catalog, prop, Literal(record[key], lang="en")))
+    meta.add((catalog, DCAT.dataset, dataset))
+    meta.add((catalog, DCAT.dataset, release))
+    meta.add((catalog, DCAT.service, service))
+    meta.add((service, RDF.type, DCAT.DataService))
+    if record.get("service_title"):
+        meta.add((service, DCTERMS.title, Literal(record["service_title"], lang="en")))
+    meta.add((service, DCAT.endpointURL, service))
+    meta.add((service, DCAT.endpointDescription, service))
+    meta.add((service, DCAT.servesDataset, release))
+    meta.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+
+
 def metadata_graph(
     *, space: IRISpace, sources: Sources, version: str, previous: str | None, built_at: str,
     data: Graph, files: list[FileInfo], undescribed: list[tuple[str, str]], graph_sizes: dict[str, int],
@@ -111,6 +131,9 @@ def metadata_graph(
         meta.add((dataset, RDFS.seeAlso, URIRef(dataset_record["homepage"])))
     for gap in dataset_record.get("known_gaps", []):
         meta.add((dataset, heg.knownGap, Literal(gap, lang="en")))
+    for keyword in dataset_record.get("keywords", []):
+        meta.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
+    catalog_graph(meta, space, dataset_record, dataset, release)
 
     meta.add((release, RDF.type, DCAT.Dataset))
     meta.add((release, RDF.type, VOID.Dataset))

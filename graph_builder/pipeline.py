@@ -19,7 +19,7 @@ from .dumps import stable_blank_nodes
 from .errors import ConfigError, Problem, SourceErrors
 from .examples import queries_graph
 from .load import Sources, load_sources
-from .namespaces import DEFAULT_BASE, IRISpace
+from heg_core.namespaces import DEFAULT_BASE, IRISpace
 from .validate import ValidationResult, validate_graph
 
 log = logging.getLogger(__name__)

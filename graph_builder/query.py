@@ -1,6 +1,7 @@
 """Run one SPARQL query against a release on pyoxigraph (the ``heg query`` command).
 
-The default graph is the union of the release's named graphs, as on the endpoint.
+The default graph is the union of the release's named graphs, as on the endpoint. Output formats are the
+rows of the kernel's format table (:mod:`heg_core.formats`).
 """
 
 from __future__ import annotations
@@ -9,51 +10,44 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import ConfigError, HegError
-from .reader import open_release
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-    "xml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-}
+from heg_core.errors import ConfigError, HegError
+from heg_core.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format, by_name
+from heg_core.namespaces import IRISpace
+from heg_core.release import load_release, open_store
 
 
 class QueryError(HegError):
     """The query is malformed or cannot be answered (exit code 1)."""
 
 
+def _names(table: tuple[Format, ...]) -> str:
+    return ", ".join(name for f in table for name in (f.key, *f.names))
+
+
+def _format(table: tuple[Format, ...], name: str, kind: str) -> Format:
+    fmt = by_name(table, name)
+    if fmt is None:
+        raise ConfigError(f"--format {name!r} does not fit a {kind} result; use one of {_names(table)}")
+    return fmt
+
+
 def run_query(release_dir: Path, sparql: str, fmt: str | None = None) -> bytes:
     """Answer ``sparql`` and serialize the result in ``fmt`` (see the CLI help for the names)."""
-    release = open_release(release_dir)
+    release = load_release(release_dir, verify=False)
+    store = open_store(release)
     try:
-        results = release.store.query(sparql, use_default_graph_as_union=True)
+        results = store.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     except OSError as exc:
         raise QueryError(f"the query could not be evaluated: {exc}") from exc
     if isinstance(results, ox.QueryTriples):
-        name = fmt or "turtle"
-        if name not in GRAPH_FORMATS:
-            raise ConfigError(f"--format {name!r} does not fit a graph result; use one of {', '.join(GRAPH_FORMATS)}")
-        rdf_format = GRAPH_FORMATS[name]
+        chosen = _format(GRAPH_FORMATS, fmt or "turtle", "graph")
         triples = list(results)
-        if rdf_format in {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}:
+        if chosen.is_dataset:
             quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-            return ox.serialize(quads, format=rdf_format)
-        return ox.serialize(triples, format=rdf_format, prefixes=_prefixes(release.manifest) if rdf_format in {
-            ox.RdfFormat.TURTLE} else None)
-    name = fmt or "tsv"
-    if name not in RESULT_FORMATS:
-        raise ConfigError(f"--format {name!r} does not fit a SELECT/ASK result; use one of {', '.join(RESULT_FORMATS)}")
-    return results.serialize(format=RESULT_FORMATS[name])
-
-
-def _prefixes(manifest: dict) -> dict[str, str]:
-    from .namespaces import IRISpace
-
-    return IRISpace(manifest["base_iri"]).turtle_prefixes
+            return ox.serialize(quads, format=chosen.engine)
+        prefixes = IRISpace(release.base_iri).turtle_prefixes if chosen.engine == ox.RdfFormat.TURTLE else None
+        return ox.serialize(triples, format=chosen.engine, prefixes=prefixes)
+    chosen = _format(SOLUTION_FORMATS, fmt or "tsv", "SELECT/ASK")
+    return results.serialize(format=chosen.engine)

@@ -30,18 +30,18 @@ from typing import Any
 import pyoxigraph as ox
 
 from .context import jsonld_context
-from .dumps import (
-    FORMATS, MEDIA_TYPES, TermConverter, as_quads, gzip_file, to_quads, to_triples, write_jsonld, write_rdf,
-)
-from .errors import ReleaseError, SourceErrors
+from heg_core.errors import ReleaseError
+from heg_core.formats import graph_format, media_type_of
+from heg_core.release import GRAPH_NAMES, MANIFEST, latest_version, read_manifest, sha256_file
+
+from .dumps import TermConverter, as_quads, gzip_file, to_quads, to_triples, write_jsonld, write_rdf
+from .errors import SourceErrors
 from .examples import check_examples
 from .metadata import FileInfo, metadata_graph
 from .pipeline import PipelineResult
-from .reader import MANIFEST, read_manifest
 
 log = logging.getLogger(__name__)
 
-GRAPH_NAMES = ("data", "ontology", "shapes", "queries", "metadata")
 STAGING_PREFIX = ".staging-"
 
 
@@ -54,18 +54,10 @@ class ReleaseOutcome:
     timings: dict[str, float]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _file_info(root: Path, name: str) -> FileInfo:
     path = root / name
-    media_type = MEDIA_TYPES[path.suffix.lstrip(".")]
-    return FileInfo(name, media_type, path.stat().st_size, sha256_of(path))
+    media_type = media_type_of(path.name)
+    return FileInfo(name, media_type, path.stat().st_size, sha256_file(path))
 
 
 @contextmanager
@@ -86,13 +78,6 @@ def _clean_staging(releases: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def latest_version(releases: Path) -> str | None:
-    link = releases / "latest"
-    if link.is_symlink() and (releases / os.readlink(link) / MANIFEST).is_file():
-        return os.readlink(link)
-    return None
-
-
 def _switch_latest(releases: Path, version: str) -> None:
     tmp = releases / f".latest-{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
@@ -106,7 +91,7 @@ def content_digest(root: Path) -> str:
     digest = hashlib.sha256()
     for name in ("heg.nt", "ontology.ttl", "shapes.ttl", "queries.ttl"):
         digest.update(name.encode())
-        digest.update(sha256_of(root / name).encode())
+        digest.update(sha256_file(root / name).encode())
     return digest.hexdigest()
 
 
@@ -163,8 +148,8 @@ def _write_files(
     convert = TermConverter()
     start = time.perf_counter()
     data_triples = to_triples(result.data, convert)
-    write_rdf(root / "heg.ttl", data_triples, FORMATS["turtle"], prefixes)
-    write_rdf(root / "heg.nt", data_triples, FORMATS["ntriples"], prefixes)
+    write_rdf(root / "heg.ttl", data_triples, graph_format("turtle"), prefixes)
+    write_rdf(root / "heg.nt", data_triples, graph_format("ntriples"), prefixes)
     timings["turtle+ntriples"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -173,11 +158,11 @@ def _write_files(
     write_jsonld(root / "heg.jsonld", result.data, context)
     timings["jsonld"] = time.perf_counter() - start
 
-    write_rdf(root / "ontology.ttl", to_triples(result.ontology, convert), FORMATS["turtle"], prefixes)
-    write_rdf(root / "shapes.ttl", to_triples(result.shapes, convert), FORMATS["turtle"], prefixes)
-    write_rdf(root / "queries.ttl", to_triples(result.queries, convert), FORMATS["turtle"], prefixes)
+    write_rdf(root / "ontology.ttl", to_triples(result.ontology, convert), graph_format("turtle"), prefixes)
+    write_rdf(root / "shapes.ttl", to_triples(result.shapes, convert), graph_format("turtle"), prefixes)
+    write_rdf(root / "queries.ttl", to_triples(result.queries, convert), graph_format("turtle"), prefixes)
     write_rdf(root / "validation-report.ttl", to_triples(result.validation.report_graph, convert),
-              FORMATS["turtle"], prefixes)
+              graph_format("turtle"), prefixes)
     (root / "validation-report.txt").write_text(result.validation.report_text, encoding="utf-8")
     digest = content_digest(root)
 
@@ -195,15 +180,15 @@ def _write_files(
     metadata = metadata_graph(
         space=space, sources=result.sources, version=version, previous=previous, built_at=built_at,
         data=result.data, files=infos, graph_sizes=sizes,
-        undescribed=[("heg.trig", FORMATS["trig"].media_type), ("heg.trig.gz", "application/gzip"),
+        undescribed=[("heg.trig", graph_format("trig").media_type), ("heg.trig.gz", "application/gzip"),
                      ("void.ttl", "text/turtle"), (MANIFEST, "application/json"), ("SHA256SUMS", "text/plain")],
     )
     sizes["metadata"] = len(metadata)
-    write_rdf(root / "void.ttl", to_triples(metadata, convert), FORMATS["turtle"], prefixes)
+    write_rdf(root / "void.ttl", to_triples(metadata, convert), graph_format("turtle"), prefixes)
     quads = [*as_quads(data_triples, graph_iris["data"]),
              *to_quads({graph_iris["ontology"]: result.ontology, graph_iris["shapes"]: result.shapes,
                         graph_iris["queries"]: result.queries, graph_iris["metadata"]: metadata}, convert)]
-    write_rdf(root / "heg.trig", quads, FORMATS["trig"], prefixes)
+    write_rdf(root / "heg.trig", quads, graph_format("trig"), prefixes)
     gzip_file(root / "heg.trig")
     timings["metadata+trig"] = time.perf_counter() - start
 

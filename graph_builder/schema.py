@@ -39,7 +39,8 @@ SPECS: dict[str, list[Field]] = {
         _f("version", "version", True), _f("title", "text", True), _f("description", "text", True),
         _f("license", "url", True), _f("publisher", "text"), _f("creator", "text"),
         _f("homepage", "url"), _f("source", "urls", True), _f("published_counts", "nested"),
-        _f("known_gaps", "texts"), _f("notes", "texts"),
+        _f("known_gaps", "texts"), _f("notes", "texts"), _f("keywords", "texts"),
+        _f("catalog_title", "text"), _f("catalog_description", "text"), _f("service_title", "text"),
     ],
     "published-count": [
         _f("what", "slug", True), _f("count", "int", True), _f("qualifier", "text", True),

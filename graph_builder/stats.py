@@ -6,17 +6,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .namespaces import IRISpace
-from .reader import open_release
+from heg_core.namespaces import IRISpace
+from heg_core.release import load_release, open_store
 
 
 def release_stats(release_dir: Path) -> dict[str, Any]:
-    release = open_release(release_dir)
+    release = load_release(release_dir, verify=False)
+    store = open_store(release)
     space = IRISpace(release.manifest["base_iri"])
     data, meta = release.manifest["graphs"]["data"], release.manifest["graphs"]["metadata"]
     classes = [
         {"class": _curie(str(row["class"].value), space), "instances": int(row["n"].value)}
-        for row in release.store.query(
+        for row in store.query(
             f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{data}> {{ ?s a ?class }} }} "
             "GROUP BY ?class ORDER BY DESC(?n) ?class"
         )
@@ -24,7 +25,7 @@ def release_stats(release_dir: Path) -> dict[str, Any]:
     coverage = [
         {"what": row["what"].value, "published": int(row["published"].value), "qualifier": row["q"].value,
          "found": int(row["found"].value)}
-        for row in release.store.query(
+        for row in store.query(
             f"PREFIX heg: <{space.heg}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
             f"SELECT ?what ?published ?q ?found WHERE {{ GRAPH <{meta}> {{ ?c a heg:Coverage ; "
             "skos:notation ?what ; heg:publishedCount ?published ; heg:countQualifier ?q ; "

@@ -1,7 +1,8 @@
 """The endpoint's exceptions and their one mapping to HTTP responses.
 
 Every error carries an HTTP status, a short title, a message in the client's terms and a hint saying how
-to fix the problem. :func:`register_error_handlers` maps them (and Werkzeug's own HTTP errors) to
+to fix the problem (the kernel's :class:`~heg_core.errors.HegError`, which also gives ``heg`` its exit codes;
+``ConfigError`` and ``ReleaseError`` are the kernel's own). :func:`register_error_handlers` maps them (and Werkzeug's own HTTP errors) to
 responses once, in the application factory. The body is plain text or JSON, chosen by ``Accept``; an
 unexpected exception becomes a 500 that shows no internals, only a reference to the log line.
 """
@@ -15,37 +16,13 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
+from heg_core.errors import ConfigError, HegError, ReleaseError  # noqa: F401  (the kernel's, used here too)
+
 log = logging.getLogger(__name__)
 
 
-class EndpointError(Exception):
-    """Base of every error the endpoint reports."""
-
-    status = 500
-    title = "Internal Server Error"
-    hint = "Try again later; if it persists, report it to the operator with the reference shown."
-
-    def __init__(self, message: str, *, hint: str | None = None, headers: dict[str, str] | None = None,
-                 **context: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        if hint is not None:
-            self.hint = hint
-        self.headers = headers or {}
-        self.context = context
-
-
-class ConfigError(EndpointError):
-    """A setting is invalid (raised at start-up, before any request)."""
-
-    title = "Configuration error"
-    hint = "Fix the setting named in the message (see docs/endpoint.md)."
-
-
-class ReleaseError(ConfigError):
-    """The release directory is missing or incomplete (raised at start-up)."""
-
-    hint = "Build a release with `heg build`, or point --release / HEG_RELEASE_DIR at a release directory."
+class EndpointError(HegError):
+    """Base of every error the endpoint reports over HTTP (the kernel's error base: status, title, hint)."""
 
 
 class BadRequest(EndpointError):
@@ -144,7 +121,8 @@ def error_response(status: int, title: str, message: str, hint: str,
     return response
 
 
-def _http_hint(exc: HTTPException) -> str:
+def http_hint(exc: HTTPException) -> str:
+    """How to fix a request that Werkzeug refused (404, 405, 413...)."""
     code = exc.code or 500
     if code == 404:
         return "Check the path: the SPARQL endpoint is at /sparql; browse the data from /; downloads at /downloads."
@@ -157,8 +135,8 @@ def _http_hint(exc: HTTPException) -> str:
 
 
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(EndpointError)
-    def _endpoint_error(exc: EndpointError) -> Response:
+    @app.errorhandler(HegError)
+    def _endpoint_error(exc: HegError) -> Response:
         if exc.status >= 500:
             log.warning("%s: %s", exc.title, exc.message)
         extra = {k: v for k, v in exc.context.items() if isinstance(v, (str, int, float))}
@@ -167,7 +145,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
         code = exc.code or 500
-        response = error_response(code, exc.name, exc.description or exc.name, _http_hint(exc))
+        response = error_response(code, exc.name, exc.description or exc.name, http_hint(exc))
         if code == 405 and getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[union-attr]
         return response

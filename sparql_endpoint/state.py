@@ -1,27 +1,63 @@
-"""What one application instance holds: its settings, its store, its caches. Attached to the app, fetched
-through :func:`get_state` (never module-level state)."""
+"""What one application instance holds: its settings, its store, its caches, and the immutable data of the
+release it serves. Attached to the app, fetched through :func:`get_state` (never module-level state)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from flask import current_app
+from flask import Flask, current_app
+
+from heg_core.release import Release
 
 from .cache import ResultCache
-from .store import Store
+from .stores import Store
 
 EXTENSION = "heg_endpoint"
+T = TypeVar("T")
 
 
 @dataclass
 class EndpointState:
     config: dict[str, Any]
     store: Store
-    cache: ResultCache[Any]
+    cache: ResultCache[Any]  # query answers, bounded
     prefixes: dict[str, str]
     checked: ResultCache[Any]  # query text -> QueryInfo of queries that passed the policy
+    _release_data: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @property
+    def release(self) -> Release:
+        return self.store.release
+
+    @property
+    def modified(self) -> dt.datetime | None:
+        """When the served release was built (the Last-Modified of everything made from it)."""
+        try:
+            return dt.datetime.fromisoformat(self.release.built_at).replace(microsecond=0)
+        except ValueError:
+            return None
+
+    def once(self, name: str, load: Callable[[], T]) -> T:
+        """Immutable data of the served release (its context, files, examples, licence...), loaded on first
+        use and kept for as long as the release is served: never evicted like query answers."""
+        if name in self._release_data:
+            return self._release_data[name]
+        with self._lock:
+            if name not in self._release_data:
+                self._release_data[name] = load()
+            return self._release_data[name]
 
 
 def get_state() -> EndpointState:
+    """The state of the application handling the current request."""
     return current_app.extensions[EXTENSION]
+
+
+def state_of(app: Flask) -> EndpointState:
+    """The state of ``app`` (outside a request: tests, the server's start-up)."""
+    return app.extensions[EXTENSION]

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app
 
 
 @contextmanager
@@ -26,4 +26,4 @@ def app_factory(defaults: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
         yield make
     finally:
         for app in apps:
-            app.extensions["heg_endpoint"].store.close()
+            close_app(app)

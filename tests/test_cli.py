@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph_builder.cli import main
+from heg_core.cli import main
 from graph_builder.pipeline import DEFAULT_DATA
 from graph_builder.release import ReleaseOutcome
 

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from graph_builder.errors import SourceErrors
 from graph_builder.examples import check_example
-from graph_builder.namespaces import DEFAULT_SPACE
+from heg_core.namespaces import DEFAULT_SPACE
 from graph_builder.pipeline import DEFAULT_DATA, Pipeline, PipelineResult, run_pipeline
 from graph_builder.release import ReleaseOutcome, write_release
 

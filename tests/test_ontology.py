@@ -10,7 +10,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
-from graph_builder.namespaces import HEG, SCHEMA
+from heg_core.namespaces import HEG, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILE = ROOT / "ontology" / "heg.ttl"

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, VOID
 
 from graph_builder import release as release_module
 from graph_builder.errors import ReleaseError
-from graph_builder.namespaces import DEFAULT_SPACE
+from heg_core.namespaces import DEFAULT_SPACE
 from graph_builder.pipeline import PipelineResult
 from graph_builder.release import ReleaseOutcome, write_release
 

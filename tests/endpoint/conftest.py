@@ -14,7 +14,7 @@ from flask import Flask
 
 from apps import app_factory
 from endpoint_release import make_release
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app
 
 @pytest.fixture(scope="session")
 def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -43,7 +43,7 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     release = make_release(tmp_path_factory.mktemp("module-release"))
     app = create_app({**TEST_DEFAULTS, "RELEASE_DIR": str(release), "QUERY_WORKERS": 2}, environ={})
     yield app
-    app.extensions["heg_endpoint"].store.close()
+    close_app(app)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app, state_of
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SIMPLE = "SELECT ?s WHERE { ?s a <https://w3id.org/health-equity-guide/ontology#StrategicPractice> }"
@@ -24,13 +24,13 @@ def big_app(big_release_dir: Path):
         app = create_app({"TESTING": True, "RELEASE_DIR": str(big_release_dir), "CACHE_ENTRIES": 0, **settings},
                          environ={})
         apps.append(app)
-        pool = app.extensions["heg_endpoint"].store.pool
+        pool = state_of(app).store.pool
         pool.wait_ready()
         return app, pool
 
     yield _make
     for app in apps:
-        app.extensions["heg_endpoint"].store.close()
+        close_app(app)
 
 
 def _alive(pid: int) -> bool:

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from sparql_endpoint.errors import NotAcceptable
-from sparql_endpoint.negotiation import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, negotiate
+from sparql_endpoint.http.negotiation import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, negotiate
 
 SELECT = "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 2"
 CONSTRUCT = "CONSTRUCT WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 2"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sparql_endpoint.errors import GraphNotInRelease, QueryTooComplex, ReadOnly, ServiceNotAllowed
-from sparql_endpoint.policy import check_graph_parameters, check_query, tokenize
+from sparql_endpoint.sparql.policy import check_graph_parameters, check_query, tokenize
 
 GRAPHS = frozenset({"https://w3id.org/health-equity-guide/graph/data",
                     "https://w3id.org/health-equity-guide/graph/ontology"})

@@ -9,6 +9,7 @@ import logging
 
 import pyoxigraph as ox
 import pytest
+from sparql_endpoint import state_of
 
 BASE = "https://w3id.org/health-equity-guide/"
 LABELS = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
@@ -151,7 +152,7 @@ def test_etag_and_304(client) -> None:
 
 
 def test_result_cache_serves_repeats(shared_app, client) -> None:
-    cache = shared_app.extensions["heg_endpoint"].cache
+    cache = state_of(shared_app).cache
     query = LABELS + " LIMIT 3"
     client.get("/sparql", query_string={"query": query})
     hits = cache.hits
@@ -164,7 +165,7 @@ def test_cache_is_bounded(make_app) -> None:
     client = app.test_client()
     for limit in range(1, 6):
         assert client.get("/sparql", query_string={"query": f"{LABELS} LIMIT {limit}"}).status_code == 200
-    assert len(app.extensions["heg_endpoint"].cache) == 2
+    assert len(state_of(app).cache) == 2
 
 
 def test_row_cap_says_so_in_a_header(make_app) -> None:
@@ -268,7 +269,7 @@ def test_request_too_large_is_413(make_app) -> None:
 
 def test_a_500_never_shows_internals(make_app, monkeypatch) -> None:
     app = make_app()
-    store = app.extensions["heg_endpoint"].store
+    store = state_of(app).store
 
     def explode(job, timeout):
         raise RuntimeError("secret /etc/passwd details")

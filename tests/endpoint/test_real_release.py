@@ -16,7 +16,7 @@ from flask import Flask
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from graph_builder.release import ReleaseOutcome
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app
 from serving import serving
 
 HEG = "https://w3id.org/health-equity-guide/ontology#"
@@ -26,7 +26,7 @@ HEG = "https://w3id.org/health-equity-guide/ontology#"
 def real_app(release: ReleaseOutcome) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "RELEASE_DIR": str(release.path), "QUERY_WORKERS": 1}, environ={})
     yield app
-    app.extensions["heg_endpoint"].store.close()
+    close_app(app)
 
 
 def count(response) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from sparql_endpoint import create_app
-from sparql_endpoint.config import load_config
+from sparql_endpoint import create_app, state_of
+from sparql_endpoint.settings import load_config
 from sparql_endpoint.errors import ConfigError, ReleaseError
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -48,7 +48,7 @@ def test_service_description_formats_features_and_dataset(make_app) -> None:
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats and "http://www.w3.org/ns/formats/Turtle" in formats
     assert values(store, SD + "name") == {BASE + "graph/" + k for k in ("data", "ontology", "shapes", "metadata")}
     triples = {int(v) for v in values(store, "http://rdfs.org/ns/void#triples")}
-    manifest_total = make_app().extensions["heg_endpoint"].store.release.triples["total"]
+    manifest_total = state_of(make_app()).store.release.triples["total"]
     assert manifest_total in triples
     assert values(store, HEGE + "allowedService") == set()
 

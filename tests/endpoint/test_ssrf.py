@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from loopback import Listener
-from sparql_endpoint.executor import Job, WorkerPool
+from sparql_endpoint.stores import Job
+from sparql_endpoint.stores.pool import WorkerPool
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_queries_aimed_at_a_loopback_listener_never_reach_it(make_app, listener:
 
 def test_worker_sandbox_blocks_a_service_call_that_got_past_the_policy(release_dir, listener: Listener) -> None:
     """Defence in depth: a query sent straight to a sandboxed worker still cannot connect."""
-    from sparql_endpoint.store import load_release
+    from heg_core.release import load_release
 
     release = load_release(release_dir)
     pool = WorkerPool(str(release.store_path), size=1, queue_size=0, queue_wait=30, retry_after=1, sandbox=True)

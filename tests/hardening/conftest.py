@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from graph_builder.release import ReleaseOutcome
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def hard_app(release: ReleaseOutcome) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "RELEASE_DIR": str(release.path), "QUERY_WORKERS": 2,
                       "QUERY_TIMEOUT": 3.0, "CACHE_ENTRIES": 64}, environ={})
     yield app
-    app.extensions["heg_endpoint"].store.close()
+    close_app(app)
 
 
 @pytest.fixture

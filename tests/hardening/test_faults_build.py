@@ -14,7 +14,7 @@ from pathlib import Path
 
 from hardening_support import get, start_server, stop_server
 
-from sparql_endpoint.store import load_release
+from heg_core.release import load_release
 
 
 def _build(out: Path, version: str) -> subprocess.Popen:

@@ -16,8 +16,8 @@ import pytest
 from hardening_support import Listener, check_body
 
 from graph_builder.release import ReleaseOutcome
-from sparql_endpoint import create_app
-from sparql_endpoint.hardening import RateLimiter, bucket_key, client_address
+from sparql_endpoint import close_app, create_app
+from sparql_endpoint.http.hardening import RateLimiter, bucket_key, client_address
 
 
 def _raw(client: Any, path: str, **kwargs: Any) -> Any:
@@ -108,7 +108,7 @@ def test_obfuscated_service_from_and_load_never_connect(release: ReleaseOutcome)
         listener.settle(1.0)
         assert listener.connections == 0
     finally:
-        app.extensions["heg_endpoint"].store.close()
+        close_app(app)
         listener.close()
 
 
@@ -177,7 +177,7 @@ def test_429_with_retry_after_beyond_the_limit_and_loopback_exempt_by_default(re
         assert other.status_code == 200  # per client
         assert all(client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200 for _ in range(10))
     finally:
-        app.extensions["heg_endpoint"].store.close()
+        close_app(app)
 
 
 @pytest.mark.parametrize("setting, value", [("RATE_LIMIT", "-1"), ("RATE_LIMIT_BURST", "0"),

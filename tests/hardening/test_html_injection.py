@@ -17,7 +17,7 @@ from hardening_support import check_html
 
 from graph_builder.pipeline import DEFAULT_DATA, Pipeline, run_pipeline
 from graph_builder.release import write_release
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app
 
 SLUG = "omaha-metro-develops-the-common-quill-health-equity-cohort"
 TITLE = 'Alameda </script><script>alert("t")</script> "\'><img src=x onerror=alert(1)> & Co'
@@ -48,7 +48,7 @@ def injected_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     release = write_release(result, root / "build").path
     app = create_app({"TESTING": True, "RELEASE_DIR": str(release), "QUERY_WORKERS": 1}, environ={})
     yield app
-    app.extensions["heg_endpoint"].store.close()
+    close_app(app)
 
 
 def _page(client: Any, path: str, **params: str) -> str:

@@ -10,7 +10,8 @@ import pytest
 
 from graph_builder.release import ReleaseOutcome
 from sparql_endpoint.errors import QueryTimeout
-from sparql_endpoint.executor import Job, WorkerPool
+from sparql_endpoint.stores import Job
+from sparql_endpoint.stores.pool import WorkerPool
 
 RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
            "FILTER(STR(?c) = CONCAT(STR(?f), STR(?i), STR(?l), 'never')) }")

@@ -9,7 +9,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from flask import Flask
 
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app
 
 SETTINGS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 2, "QUERY_TIMEOUT": 20.0}
 BASE = "https://w3id.org/health-equity-guide/"
@@ -23,7 +23,7 @@ def make_app(release_dir: Path, **settings: Any) -> Flask:
 
 
 def close(app: Flask) -> None:
-    app.extensions["heg_endpoint"].store.close()
+    close_app(app)
 
 
 class Links(HTMLParser):

@@ -11,7 +11,8 @@ from ld_support import BASE, RETIRED, SUCCESSOR, close, make_app
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
-from sparql_endpoint import linked_data as ld
+from sparql_endpoint import state_of
+from sparql_endpoint.linked_data import iris as ld
 from sparql_endpoint.errors import BadRequest
 
 PRACTICE = "/id/practice/2017/allocate-resources"
@@ -60,7 +61,7 @@ RDFLIB_FORMAT = {"text/turtle": "turtle", "application/ld+json": "json-ld", "app
 
 def _path(path: str, client) -> str:
     if path == "/id/release/2026.11.0":
-        return "/id/release/" + client.application.extensions["heg_endpoint"].store.release.version
+        return "/id/release/" + state_of(client.application).store.release.version
     return path
 
 

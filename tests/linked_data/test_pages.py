@@ -110,7 +110,7 @@ def test_entity_pages_embed_schema_org_jsonld(client) -> None:
 
 
 def test_jsonld_script_cannot_be_closed_by_data() -> None:
-    from sparql_endpoint.schema_org import script
+    from sparql_endpoint.linked_data.schema_org import script
 
     markup = str(script({"name": "</script><script>alert(1)</script>&"}))
     assert markup.count("</script>") == 1 and "alert(1)" in markup

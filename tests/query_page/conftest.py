@@ -12,7 +12,7 @@ from flask import Flask
 from graph_builder.release import ReleaseOutcome
 from apps import app_factory
 from serving import serving
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app
 
 TEST_SETTINGS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 10.0}
 
@@ -29,7 +29,7 @@ def app(release: ReleaseOutcome) -> Iterator[Flask]:
     """One app on the session release for the read-only tests of a module."""
     application = create_app({**TEST_SETTINGS, "RELEASE_DIR": str(release.path)}, environ={})
     yield application
-    application.extensions["heg_endpoint"].store.close()
+    close_app(application)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from graph_builder.publish import Endpoints, PublishReport, publish_release
 from graph_builder.release import ReleaseOutcome
 from apps import app_factory
 from remote_servers import OxigraphServer
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app, state_of
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "virtuoso: needs Debian's virtuoso-opensource (HEG_TEST_VIRTUOSO=1)")
@@ -50,7 +50,7 @@ def apps(release: ReleaseOutcome, oxigraph: OxigraphServer, published: PublishRe
                               "STORE_URL": oxigraph.query_url}, environ={}),
     }
     for app in pair.values():
-        app.extensions["heg_endpoint"].store.start()
+        state_of(app).store.start()
     yield pair
     for app in pair.values():
-        app.extensions["heg_endpoint"].store.close()
+        close_app(app)

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from click.testing import CliRunner
 
-from graph_builder.cli import main
+from heg_core.cli import main
 from graph_builder.publish import Endpoints, PublishError, publish_release
 from graph_builder.release import ReleaseOutcome
 from remote_servers import OxigraphServer, ScriptedServer, answer, forward, free_port, read_body

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from remote_servers import ScriptedServer, answer, read_body
+from sparql_endpoint import state_of
 
 HEG = "https://w3id.org/health-equity-guide/"
 RESULTS = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
@@ -127,7 +128,7 @@ def test_serving_a_release_the_store_does_not_hold_stops_at_start_up(make_app: C
     with ScriptedServer(no_release) as store:
         app = make_app(STORE_KIND="remote", STORE_URL=store.url + "/query")
         with pytest.raises(ReleaseError, match="does not hold release"):
-            app.extensions["heg_endpoint"].store.start()
+            state_of(app).store.start()
 
 
 def test_remote_without_url_or_with_credentials_in_it_is_refused(make_app: Callable[..., Flask]) -> None:

@@ -22,7 +22,7 @@ from flask import Flask
 from graph_builder.publish import Endpoints, publish_release
 from graph_builder.release import ReleaseOutcome
 from remote_servers import LOOPBACK, free_port
-from sparql_endpoint import create_app
+from sparql_endpoint import close_app, create_app, state_of
 from test_same_answers import GRAPHS, SELECTS, both, example_queries, graph, solutions
 
 pytestmark = [
@@ -72,10 +72,10 @@ def apps(virtuoso: str, release: ReleaseOutcome) -> Iterator[dict[str, Flask]]:
     pair = {"local": create_app(settings, environ={}),
             "remote": create_app({**settings, "STORE_KIND": "remote", "STORE_URL": virtuoso + "/sparql"},
                                  environ={})}
-    pair["remote"].extensions["heg_endpoint"].store.start()
+    state_of(pair["remote"]).store.start()
     yield pair
     for app in pair.values():
-        app.extensions["heg_endpoint"].store.close()
+        close_app(app)
 
 
 BOOLEAN = "^^<http://www.w3.org/2001/XMLSchema#boolean>"

@@ -1,0 +1,67 @@
+"""The application factory: ``create_app(config=None)`` builds the Flask application.
+
+Settings (defaults, ``HEG_*`` environment, the caller's overrides) are validated, the release is opened
+through the configured store (picked by lookup, :data:`~sparql_endpoint.stores.STORE_KINDS`), and the
+views, the error mapping and the protections on every request are registered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+
+from heg_core.namespaces import IRISpace
+
+from . import views
+from .cache import ResultCache
+from .downloads.files import releases_dir
+from .errors import register_error_handlers
+from .http import hardening
+from .settings import load_config
+from .state import EXTENSION, EndpointState, state_of
+from .stores import STORE_KINDS
+
+log = logging.getLogger(__name__)
+
+EXPOSED_HEADERS = ("ETag, Link, Content-Location, X-Result-Rows, X-Result-Capped, Retry-After, Content-Encoding, "
+                   "Repr-Digest")
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Flask:
+    """The endpoint application. ``config`` overrides environment and defaults (see docs/endpoint.md)."""
+    settings = load_config(config, environ)
+    app = Flask("sparql_endpoint")
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_BYTES"]
+    store = STORE_KINDS[settings["STORE_KIND"]](settings)
+    app.extensions[EXTENSION] = EndpointState(
+        config=settings, store=store,
+        cache=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"]),
+        prefixes=IRISpace(store.release.base_iri).prefixes,
+        checked=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"] // 16))
+    app.config["HEG_RELEASES_ROOT"] = str(releases_dir(settings, store.release.path))
+    views.register(app)
+    register_error_handlers(app)
+    hardening.register(app)  # rate limit before each request, security headers on every response
+    app.after_request(_cors)
+    log.info("serving release %s from %s with the %s store", store.release.version, store.release.path,
+             settings["STORE_KIND"])
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop what the app started (its query workers or its store session)."""
+    state_of(app).store.close()
+
+
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":  # pre-flight of pages, RDF and downloads (/sparql sets its own)
+        response.headers.setdefault("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+        response.headers.setdefault("Access-Control-Allow-Headers", "Accept, If-None-Match, If-Modified-Since, Range")
+        response.headers.setdefault("Access-Control-Max-Age", "86400")
+    return response

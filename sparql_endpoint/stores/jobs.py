@@ -1,0 +1,37 @@
+"""A query as a store receives it, and the answer it gives back (both picklable, for the worker pipes)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import QuerySyntaxError
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query, as sent to a store."""
+
+    query: str
+    format_key: str
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    union_default_graph: bool = True
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    body: bytes
+    rows: int
+    capped: bool
+
+
+def syntax_error(message: str) -> QuerySyntaxError:
+    """pyoxigraph's "error at L:C: expected ..." in the client's terms, with line and column kept apart."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not match:
+        return QuerySyntaxError(f"The query is not valid SPARQL: {message}")
+    line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
+    return QuerySyntaxError(f"Syntax error at line {line}, column {column}: {detail}", line=line, column=column)

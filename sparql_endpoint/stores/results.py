@@ -1,0 +1,153 @@
+"""Serialize query results with a row cap (runs inside a query worker process).
+
+pyoxigraph's own result serializers write every row; to cap rows, solutions are taken one by one up to
+the cap and written here in the four SPARQL result formats. Graphs (CONSTRUCT/DESCRIBE) are capped the
+same way and written by pyoxigraph's RDF serializers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from heg_core.formats import GRAPH_FORMATS
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: key -> pyoxigraph format of every graph format (from the kernel's one table)
+RDF_FORMATS = {f.key: f.engine for f in GRAPH_FORMATS}
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _csv_value(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        text = "_:" + term.value
+    elif isinstance(term, (ox.NamedNode, ox.Literal)):
+        text = term.value
+    else:
+        text = str(term)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _tsv_value(term: Any) -> str:
+    return "" if term is None else str(term)  # pyoxigraph's str() is the N-Triples/Turtle form
+
+
+def write_solutions(variables: list[str], rows: list[list[Any]], key: str) -> bytes:
+    if key == "json":
+        memo: dict[Any, dict[str, Any]] = {}  # terms repeat across rows: convert each once
+
+        def term(t: Any) -> dict[str, Any]:
+            out = memo.get(t)
+            if out is None:
+                out = memo[t] = _json_term(t)
+            return out
+
+        bindings = [{v: term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, separators=(",", ":")).encode()
+    if key == "xml":
+        parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        parts.append("</head><results>")
+        for row in rows:
+            parts.append("<result>")
+            parts += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                      for v, t in zip(variables, row) if t is not None]
+            parts.append("</result>")
+        parts.append("</results></sparql>\n")
+        return "".join(parts).encode()
+    if key == "csv":
+        lines = [",".join(variables)] + [",".join(_csv_value(t) for t in row) for row in rows]
+        return ("\r\n".join(lines) + "\r\n").encode()
+    if key == "tsv":
+        lines = ["\t".join("?" + v for v in variables)] + ["\t".join(_tsv_value(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    raise ValueError(f"unknown result format {key!r}")
+
+
+def write_boolean(value: bool, key: str) -> bytes:
+    if key == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if key == "xml":
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+    if key == "csv":
+        return ("_askResult\r\n" + ("true" if value else "false") + "\r\n").encode()
+    if key == "tsv":
+        return ("?_askResult\n" + ("true" if value else "false") + "\n").encode()
+    raise ValueError(f"unknown result format {key!r}")
+
+
+def write_graph(triples: Iterable[ox.Triple], key: str, prefixes: dict[str, str]) -> bytes:
+    fmt = RDF_FORMATS[key]
+    if fmt.supports_datasets:
+        # N-Quads / TriG: the answer is a graph, written as the default graph of a dataset
+        items: Iterable[Any] = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    else:
+        items = triples
+    kwargs: dict[str, Any] = {}
+    if key in ("turtle", "trig", "rdfxml"):
+        kwargs["prefixes"] = prefixes
+    return ox.serialize(items, format=fmt, **kwargs) or b""
+
+
+def serialize(results: Any, key: str, max_rows: int, prefixes: dict[str, str]) -> tuple[bytes, int, bool]:
+    """(body, rows written, capped?) for whatever ``Store.query`` returned."""
+    if isinstance(results, ox.QuerySolutions):
+        variables = [v.value for v in results.variables]
+        rows = [list(solution) for solution in itertools.islice(results, max_rows + 1)]
+        capped = len(rows) > max_rows
+        del rows[max_rows:]
+        return write_solutions(variables, rows, key), len(rows), capped
+    if isinstance(results, ox.QueryTriples):
+        triples = list(itertools.islice(results, max_rows + 1))
+        capped = len(triples) > max_rows
+        del triples[max_rows:]
+        return write_graph(triples, key, prefixes), len(triples), capped
+    return write_boolean(bool(results), key), 1, False

@@ -1,0 +1,18 @@
+"""The HTTP views, one blueprint per concern: the SPARQL protocol (:mod:`.sparql`), dereferenced IRIs and
+graph documents (:mod:`.linked_data`), site pages (:mod:`.site`) and downloads (:mod:`.downloads`).
+
+Views parse the request, call a service (the sibling packages ``sparql``, ``linked_data``, ``site``,
+``downloads``) and respond; services never import views.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import downloads, linked_data, site, sparql
+
+
+def register(app: Flask) -> None:
+    for module in (sparql, site, linked_data, downloads):
+        app.register_blueprint(module.bp)
+    site.register_page_errors(app)

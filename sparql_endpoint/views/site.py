@@ -1,0 +1,83 @@
+"""Site views: home, browse (practices, case studies, resources, organizations, places, vocabularies),
+search, and the 404 page for browsers.
+
+Thin: read the request, call :mod:`sparql_endpoint.site`, render one template. Every page carries an ETag
+and Last-Modified (the release's build time) and answers 304 when fresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, Response, render_template, request
+from werkzeug.exceptions import NotFound
+
+from ..errors import error_response, http_hint
+from ..http.conditional import etag_of, finish, not_modified
+from ..site import browse, pages
+from ..state import get_state
+
+bp = Blueprint("site", __name__)
+
+
+def _page(render: Callable[[], str]) -> Response:
+    """A page of the served release: 304 when the client holds it, else rendered."""
+    state = get_state()
+    etag = etag_of(state.release.digest, "page", request.path, sorted(request.args.items(multi=True)))
+    cached = not_modified(etag, state.modified)
+    if cached is not None:
+        return cached
+    return finish(Response(render(), content_type="text/html; charset=utf-8"), etag, state.modified)
+
+
+@bp.route("/", methods=["GET"])
+def home() -> Response:
+    return _page(lambda: render_template("home.html", **pages.home_context(request.url_root.rstrip("/"))))
+
+
+@bp.route("/practices", methods=["GET"])
+def practices() -> Response:
+    return _page(lambda: render_template("practices.html", **pages.practices_context()))
+
+
+@bp.route("/case-studies", defaults={"key": "case-studies"}, methods=["GET"])
+@bp.route("/resources", defaults={"key": "resources"}, methods=["GET"])
+def listing(key: str) -> Response:
+    view = browse.listing(key, request.args)
+    return _page(lambda: render_template("listing.html", view=view))
+
+
+@bp.route("/search", methods=["GET"])
+def search() -> Response:
+    text = (request.args.get("q") or "").strip()
+    hits = browse.search(text) if text else []
+    return _page(lambda: render_template("search.html", q=text, hits=hits))
+
+
+@bp.route("/organizations", methods=["GET"])
+def organizations() -> Response:
+    return _page(lambda: render_template("organizations.html", rows=pages.organization_rows()))
+
+
+@bp.route("/places", methods=["GET"])
+def places() -> Response:
+    return _page(lambda: render_template("places.html", rows=pages.place_rows()))
+
+
+@bp.route("/vocabularies", methods=["GET"])
+def vocabularies() -> Response:
+    return _page(lambda: render_template("vocabularies.html", rows=pages.vocabulary_rows()))
+
+
+def register_page_errors(app: Flask) -> None:
+    """A 404 a person can use (search, browse) for browsers; the plain or JSON body otherwise."""
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound) -> Response:
+        best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"],
+                                                   default="text/plain")
+        if best == "text/html":
+            body = render_template("not_found.html", iri=None, path=request.path)
+            return Response(body, status=404, headers={"Vary": "Accept", "Cache-Control": "no-store"},
+                            content_type="text/html; charset=utf-8")
+        return error_response(404, exc.name, exc.description or exc.name, http_hint(exc))

@@ -1,0 +1,100 @@
+"""The SPARQL 1.1 Protocol view: ``/sparql`` by GET, POST (form or direct), HEAD and OPTIONS.
+
+Thin: read the protocol parameters, ask the policy, negotiate the format, answer 304 from the ETag or
+the answer from :mod:`sparql_endpoint.sparql.answer`, write one log line. A bare GET is the query page for
+browsers and the Service Description for RDF clients.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+from flask import Blueprint, Response, g, render_template, request
+
+from ..errors import BadRequest, ReadOnly
+from ..http.conditional import etag_of, not_modified
+from ..http.negotiation import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, TABLES, negotiate
+from ..sparql import service_description
+from ..sparql.answer import answer, cache_key, checked
+from ..sparql.params import HOW_TO_POST, Params, read_params
+from ..sparql.query_page import page_context
+from ..state import get_state
+
+log = logging.getLogger("sparql_endpoint.query")
+bp = Blueprint("sparql", __name__)
+
+MAX_AGE = "public, max-age=3600"
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={
+            "Allow": "GET, HEAD, POST, OPTIONS",
+            "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+            "Access-Control-Max-Age": "86400"})
+    params = read_params(request, get_state().config["MAX_REQUEST_BYTES"])
+    if params.has_update:
+        raise ReadOnly("This endpoint is read-only: SPARQL updates are refused.")
+    if params.query is None:
+        if request.method == "POST":
+            raise BadRequest("The POST request has no query.", hint=HOW_TO_POST)
+        return describe_service(params.format)
+    return answer_query(params)
+
+
+def answer_query(params: Params) -> Response:
+    state = get_state()
+    g.query_hash = hashlib.sha256((params.query or "").encode()).hexdigest()[:16]
+    g.query_started = time.perf_counter()
+    info = checked(params)
+    fmt = negotiate(TABLES[info.form], request.accept_mimetypes, params.format)
+    headers = {"Vary": "Accept", "Link": f'<{state.release.base_iri}id/dataset>; rel="describedby"'}
+    if request.method in ("GET", "HEAD"):  # POST answers are not cacheable
+        etag = etag_of(*cache_key(params, fmt.key))
+        headers["Cache-Control"] = MAX_AGE
+        cached = not_modified(etag, headers=headers)
+        if cached is not None:
+            g.query_cache = "etag"
+            return cached
+        headers["ETag"] = f'"{etag}"'
+    answered = answer(params, info, fmt.key)
+    g.query_cache = answered.cache
+    g.query_rows = answered.outcome.rows
+    headers["X-Result-Rows"] = str(answered.outcome.rows)
+    if answered.outcome.capped:
+        headers["X-Result-Capped"] = str(state.config["MAX_ROWS"])
+    if params.format:
+        headers["Content-Location"] = request.full_path
+    return Response(answered.outcome.body, headers=headers, content_type=fmt.content_type)
+
+
+def describe_service(format_param: str | None) -> Response:
+    """A bare GET: the HTML query page for browsers, the Service Description for RDF clients."""
+    state = get_state()
+    fmt = negotiate((HTML, *GRAPH_FORMATS), request.accept_mimetypes, format_param)
+    example = request.args.get("example") if fmt is HTML else None
+    etag = etag_of(state.release.digest, "service", fmt.key, request.base_url, example)
+    headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": MAX_AGE}
+    cached = not_modified(etag, headers=headers)
+    if cached is not None:
+        return cached
+    if fmt is HTML:  # the query page (YASGUI, with a plain form for browsers without JavaScript)
+        body = render_template("sparql_query.html", config=state.config, formats=SOLUTION_FORMATS,
+                               **page_context(request.path, example))
+        return Response(body, headers=headers, content_type=HTML.content_type)
+    endpoint_url = state.config["PUBLIC_URL"] or request.base_url
+    return Response(service_description.document(endpoint_url, fmt), headers=headers, content_type=fmt.content_type)
+
+
+@bp.after_request
+def log_query(response: Response) -> Response:
+    """One line per query: hash, duration, rows, status, cache; nothing about the client."""
+    if "query_hash" in g:
+        duration = (time.perf_counter() - g.query_started) * 1000
+        log.info("query hash=%s status=%d rows=%s duration_ms=%.1f cache=%s", g.query_hash, response.status_code,
+                 g.get("query_rows", "-"), duration, g.get("query_cache", "-"))
+    return response
