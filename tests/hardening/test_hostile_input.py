@@ -51,19 +51,29 @@ def test_traversal_and_control_characters_in_paths_reach_nothing(hard_client: An
             assert "\r" not in value and "\n" not in value and "X-Injected" not in name
 
 
-def test_bad_encodings_are_400_not_500(hard_client: Any) -> None:
-    cases = [
-        hard_client.get("/sparql", environ_overrides={"QUERY_STRING": "query=%FF%FE"}),
-        hard_client.post("/sparql", data=b"query=%C3%28", content_type="application/x-www-form-urlencoded"),
-        hard_client.post("/sparql", data=b"\xff\xfeS\x00E\x00", content_type="application/sparql-query"),
-        hard_client.post("/sparql", data="SELECT * {}".encode("utf-16"), content_type="application/sparql-query"),
-        hard_client.get("/search", environ_overrides={"QUERY_STRING": "q=%FF"}),
-        hard_client.get("/case-studies", environ_overrides={"QUERY_STRING": "topic=%C0%80"}),
-        hard_client.get("/sparql", environ_overrides={"QUERY_STRING": "query=ASK%7B%7D&format=%FF"}),
-    ]
-    for response in cases:
-        assert response.status_code in (200, 400), (response.status_code, response.get_data()[:200])
-        check_body(response.headers["Content-Type"], response.get_data())
+BAD_ENCODINGS = [  # (method, path, request arguments, the status expected)
+    pytest.param("GET", "/sparql", {"environ_overrides": {"QUERY_STRING": "query=%FF%FE"}}, 400, id="sparql-get"),
+    pytest.param("POST", "/sparql", {"data": b"query=%C3%28", "content_type": "application/x-www-form-urlencoded"},
+                 400, id="sparql-form"),
+    pytest.param("POST", "/sparql", {"data": b"\xff\xfeS\x00E\x00", "content_type": "application/sparql-query"},
+                 400, id="sparql-direct-bytes"),
+    pytest.param("POST", "/sparql", {"data": "SELECT * {}".encode("utf-16"), "content_type": "application/sparql-query"},
+                 400, id="sparql-direct-utf16"),
+    # Werkzeug keeps an undecodable byte of a page's query string percent-encoded: a search for the text "%FF"
+    pytest.param("GET", "/search", {"environ_overrides": {"QUERY_STRING": "q=%FF"}}, 200, id="search"),
+    # likewise "%C0%80", which is then not a valid topic filter
+    pytest.param("GET", "/case-studies", {"environ_overrides": {"QUERY_STRING": "topic=%C0%80"}}, 400, id="listing"),
+    pytest.param("GET", "/sparql", {"environ_overrides": {"QUERY_STRING": "query=ASK%7B%7D&format=%FF"}}, 400,
+                 id="sparql-format"),
+]
+
+
+@pytest.mark.parametrize("method, path, arguments, status", BAD_ENCODINGS)
+def test_bad_encodings_are_400_not_500(hard_client: Any, method: str, path: str, arguments: dict[str, Any],
+                                       status: int) -> None:
+    response = hard_client.open(path, method=method, **arguments)
+    assert response.status_code == status, (response.status_code, response.get_data()[:200])
+    check_body(response.headers["Content-Type"], response.get_data())
 
 
 def test_oversized_bodies_and_query_strings_are_413(hard_app: Any, hard_client: Any) -> None:
