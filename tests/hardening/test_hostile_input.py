@@ -38,12 +38,16 @@ TRAVERSALS = [
     "/graph/..%2fdata", "/ontology/..%2f..%2fetc", "/id/%e2%80%ae/x", "/id/x%7F%01%1b[31m",
 ]
 
+MERGED_SLASHES = {"/downloads/latest//etc/passwd": "/downloads/latest/etc/passwd"}
+
 
 @pytest.mark.parametrize("path", TRAVERSALS)
 def test_traversal_and_control_characters_in_paths_reach_nothing(hard_client: Any, path: str) -> None:
     for accept in ("text/html", "text/turtle", "application/json"):
         response = _raw(hard_client, path, headers={"Accept": accept})
-        assert response.status_code in (400, 404, 405, 308), (path, response.status_code)
+        assert response.status_code == (308 if path in MERGED_SLASHES else 404), (path, response.status_code)
+        if path in MERGED_SLASHES:  # Werkzeug redirects to the path with the slashes merged, itself a 404
+            assert response.headers["Location"] == "http://localhost" + MERGED_SLASHES[path]
         body = response.get_data()
         assert b"root:" not in body and b"[project]" not in body and b"SETTINGS" not in body
         check_body(response.headers["Content-Type"], body)
