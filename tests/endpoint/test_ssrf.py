@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -58,23 +60,39 @@ def test_queries_aimed_at_a_loopback_listener_never_reach_it(make_app, listener:
     assert listener.connections == 0
 
 
-def test_worker_sandbox_blocks_a_service_call_that_got_past_the_policy(release_dir, listener: Listener) -> None:
-    """Defence in depth: a query sent straight to a sandboxed worker still cannot connect."""
+def _kernel_allows_a_private_network_namespace() -> bool:
+    """Asked of the kernel in a child process, independently of the code under test."""
+    probe = ("import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True); "
+             "sys.exit(libc.unshare(0x40000000) != 0 and libc.unshare(0x10000000 | 0x40000000) != 0)")
+    return subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
+
+
+def _service_call_through_a_worker(release_dir, url: str, *, sandbox: bool) -> dict:
+    """A SERVICE query sent straight to one worker (past the policy); the worker's start-up info."""
+    from sparql_endpoint.errors import QueryFailed
     from heg_core.release import load_release
 
     release = load_release(release_dir)
-    pool = WorkerPool(str(release.store_path), size=1, queue_size=0, queue_wait=30, retry_after=1, sandbox=True)
+    pool = WorkerPool(str(release.store_path), size=1, queue_size=0, queue_wait=30, retry_after=1, sandbox=sandbox)
     try:
         pool.wait_ready()
-        worker = pool._idle.queue[0]
-        if not worker.info.get("network_isolated"):
-            pytest.skip("this kernel refuses a private network namespace; the policy check is the only guard")
-        from sparql_endpoint.errors import QueryFailed
-
-        with pytest.raises(QueryFailed):
-            pool.run(Job(query=f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}", format_key="json",
+        info = pool._idle.queue[0].info
+        with pytest.raises(QueryFailed):  # with the sandbox: no network; without: the listener hangs up at once
+            pool.run(Job(query=f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", format_key="json",
                          max_rows=10), timeout=10)
     finally:
         pool.close()
+    return info
+
+
+@pytest.mark.skipif(not _kernel_allows_a_private_network_namespace(),
+                    reason="this kernel refuses a private network namespace; the policy check is the only guard")
+def test_worker_sandbox_blocks_a_service_call_that_got_past_the_policy(release_dir, listener: Listener) -> None:
+    """Defence in depth: a query sent straight to a sandboxed worker still cannot connect, while the same
+    query through a worker without the sandbox does reach the listener (so the sandbox is what blocks it)."""
+    assert _service_call_through_a_worker(release_dir, listener.url, sandbox=True)["network_isolated"] is True
     listener.settle()
     assert listener.connections == 0
+    assert _service_call_through_a_worker(release_dir, listener.url, sandbox=False)["network_isolated"] is False
+    listener.settle()
+    assert listener.connections >= 1  # the positive control: the engine does call SERVICE over the network

@@ -38,12 +38,16 @@ TRAVERSALS = [
     "/graph/..%2fdata", "/ontology/..%2f..%2fetc", "/id/%e2%80%ae/x", "/id/x%7F%01%1b[31m",
 ]
 
+MERGED_SLASHES = {"/downloads/latest//etc/passwd": "/downloads/latest/etc/passwd"}
+
 
 @pytest.mark.parametrize("path", TRAVERSALS)
 def test_traversal_and_control_characters_in_paths_reach_nothing(hard_client: Any, path: str) -> None:
     for accept in ("text/html", "text/turtle", "application/json"):
         response = _raw(hard_client, path, headers={"Accept": accept})
-        assert response.status_code in (400, 404, 405, 308), (path, response.status_code)
+        assert response.status_code == (308 if path in MERGED_SLASHES else 404), (path, response.status_code)
+        if path in MERGED_SLASHES:  # Werkzeug redirects to the path with the slashes merged, itself a 404
+            assert response.headers["Location"] == "http://localhost" + MERGED_SLASHES[path]
         body = response.get_data()
         assert b"root:" not in body and b"[project]" not in body and b"SETTINGS" not in body
         check_body(response.headers["Content-Type"], body)
@@ -51,19 +55,29 @@ def test_traversal_and_control_characters_in_paths_reach_nothing(hard_client: An
             assert "\r" not in value and "\n" not in value and "X-Injected" not in name
 
 
-def test_bad_encodings_are_400_not_500(hard_client: Any) -> None:
-    cases = [
-        hard_client.get("/sparql", environ_overrides={"QUERY_STRING": "query=%FF%FE"}),
-        hard_client.post("/sparql", data=b"query=%C3%28", content_type="application/x-www-form-urlencoded"),
-        hard_client.post("/sparql", data=b"\xff\xfeS\x00E\x00", content_type="application/sparql-query"),
-        hard_client.post("/sparql", data="SELECT * {}".encode("utf-16"), content_type="application/sparql-query"),
-        hard_client.get("/search", environ_overrides={"QUERY_STRING": "q=%FF"}),
-        hard_client.get("/case-studies", environ_overrides={"QUERY_STRING": "topic=%C0%80"}),
-        hard_client.get("/sparql", environ_overrides={"QUERY_STRING": "query=ASK%7B%7D&format=%FF"}),
-    ]
-    for response in cases:
-        assert response.status_code in (200, 400), (response.status_code, response.get_data()[:200])
-        check_body(response.headers["Content-Type"], response.get_data())
+BAD_ENCODINGS = [  # (method, path, request arguments, the status expected)
+    pytest.param("GET", "/sparql", {"environ_overrides": {"QUERY_STRING": "query=%FF%FE"}}, 400, id="sparql-get"),
+    pytest.param("POST", "/sparql", {"data": b"query=%C3%28", "content_type": "application/x-www-form-urlencoded"},
+                 400, id="sparql-form"),
+    pytest.param("POST", "/sparql", {"data": b"\xff\xfeS\x00E\x00", "content_type": "application/sparql-query"},
+                 400, id="sparql-direct-bytes"),
+    pytest.param("POST", "/sparql", {"data": "SELECT * {}".encode("utf-16"), "content_type": "application/sparql-query"},
+                 400, id="sparql-direct-utf16"),
+    # Werkzeug keeps an undecodable byte of a page's query string percent-encoded: a search for the text "%FF"
+    pytest.param("GET", "/search", {"environ_overrides": {"QUERY_STRING": "q=%FF"}}, 200, id="search"),
+    # likewise "%C0%80", which is then not a valid topic filter
+    pytest.param("GET", "/case-studies", {"environ_overrides": {"QUERY_STRING": "topic=%C0%80"}}, 400, id="listing"),
+    pytest.param("GET", "/sparql", {"environ_overrides": {"QUERY_STRING": "query=ASK%7B%7D&format=%FF"}}, 400,
+                 id="sparql-format"),
+]
+
+
+@pytest.mark.parametrize("method, path, arguments, status", BAD_ENCODINGS)
+def test_bad_encodings_are_400_not_500(hard_client: Any, method: str, path: str, arguments: dict[str, Any],
+                                       status: int) -> None:
+    response = hard_client.open(path, method=method, **arguments)
+    assert response.status_code == status, (response.status_code, response.get_data()[:200])
+    check_body(response.headers["Content-Type"], response.get_data())
 
 
 def test_oversized_bodies_and_query_strings_are_413(hard_app: Any, hard_client: Any) -> None:
@@ -91,20 +105,22 @@ def test_obfuscated_service_from_and_load_never_connect(release: ReleaseOutcome)
         client = app.test_client()
         url, port = f"http://127.0.0.1:{listener.port}/", listener.port
         v6 = f"http://[::1]:{port}/"
-        queries = [f"SELECT * {{ {form.format(url=url, v6=v6, port=port)} {{ ?s ?p ?o }} }}" for form in OBFUSCATED]
-        queries += [
-            f"BASE <{url}> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
-            f"PREFIX : <{url}> SELECT * {{ SERVICE :x {{ ?s ?p ?o }} }}",
-            f"PREFIX : <{url}> PREFIX : <http://example.org/> SELECT * {{ SERVICE :x {{ ?s ?p ?o }} }}",
-            f"SELECT * FROM <{url}g> FROM <{url}h> {{ ?s ?p ?o }}",
-            f"SELECT * WHERE {{ GRAPH <{url}g> {{ ?s ?p ?o }} }} # FROM is not needed to name a graph",
-            f"SELECT * {{ ?s ?p ?o }} VALUES ?x {{ <{url}> }} ; LOAD <{url}x>",
-            f"DESCRIBE <{url}>", f"CONSTRUCT {{ ?s ?p ?o }} FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}",
+        queries = [(f"SELECT * {{ {form.format(url=url, v6=v6, port=port)} {{ ?s ?p ?o }} }}", 400)
+                   for form in OBFUSCATED]  # each: SERVICE not allowed
+        queries += [  # (query, the status expected)
+            (f"BASE <{url}> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}", 400),
+            (f"PREFIX : <{url}> SELECT * {{ SERVICE :x {{ ?s ?p ?o }} }}", 400),
+            (f"PREFIX : <{url}> PREFIX : <http://example.org/> SELECT * {{ SERVICE :x {{ ?s ?p ?o }} }}", 400),
+            (f"SELECT * FROM <{url}g> FROM <{url}h> {{ ?s ?p ?o }}", 400),  # not a graph of this dataset
+            (f"SELECT * WHERE {{ GRAPH <{url}g> {{ ?s ?p ?o }} }} # FROM is not needed to name a graph", 200),
+            (f"SELECT * {{ ?s ?p ?o }} VALUES ?x {{ <{url}> }} ; LOAD <{url}x>", 403),  # an update: read-only
+            (f"DESCRIBE <{url}>", 200),  # an IRI that names nothing here, not a request
+            (f"CONSTRUCT {{ ?s ?p ?o }} FROM NAMED <{url}> WHERE {{ ?s ?p ?o }}", 400),
         ]
-        for query in queries:
+        for query, status in queries:
             for response in (client.get("/sparql", query_string={"query": query}),
                              client.post("/sparql", data=query, content_type="application/sparql-query")):
-                assert response.status_code in (200, 400, 403), (query, response.status_code)
+                assert response.status_code == status, (query, response.status_code)
         listener.settle(1.0)
         assert listener.connections == 0
     finally:

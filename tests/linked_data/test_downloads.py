@@ -86,7 +86,7 @@ def test_downloads_answer_304(client, release) -> None:
 ])
 def test_no_path_outside_the_listed_files_is_ever_served(client, release, path: str) -> None:
     response = client.get(path.format(v=release.version), follow_redirects=True)  # // is merged by a 308
-    assert response.status_code in (404, 400), (path, response.status_code)
+    assert response.status_code == 404, (path, response.status_code)
     assert all(urlsplit(r.headers["Location"]).path.startswith("/downloads/") for r in response.history)
     assert b"root:" not in response.data
 
@@ -223,7 +223,7 @@ def test_cors_preflight_head_and_ranges(client, release) -> None:
         preflight = client.options(path, headers={"Origin": "https://example.org",
                                                   "Access-Control-Request-Method": "GET",
                                                   "Access-Control-Request-Headers": "if-none-match"})
-        assert preflight.status_code in (200, 204), path
+        assert preflight.status_code == 200, path
         assert preflight.headers["Access-Control-Allow-Origin"] == "*"
         assert "If-None-Match" in preflight.headers["Access-Control-Allow-Headers"]
         head = client.head(path, headers={"Accept-Encoding": "identity"})

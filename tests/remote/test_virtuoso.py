@@ -109,11 +109,33 @@ def test_construct_and_describe_answer_the_same(apps: dict[str, Flask], name: st
         assert local == remote
 
 
-@pytest.mark.xfail(strict=False, reason="not yet the same on Virtuoso: e.g. organizations-and-their-kinds "
-                   "differs beyond boolean lexical forms (not yet diagnosed; see docs/deploy.md)")
+INTEGER = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+
+
+def exists_as_integer(rows: list) -> list:
+    """Virtuoso binds ``BIND(EXISTS {...} AS ?healthDepartment)`` as xsd:integer 0/1, not xsd:boolean."""
+    return [[(k, v.replace(INTEGER, BOOLEAN) if k == "healthDepartment" else v) for k, v in row] for row in rows]
+
+
+def group_concat_plain_unordered(rows: list) -> list:
+    """Virtuoso's GROUP_CONCAT drops the values' shared language tag (@en) and joins them in another order."""
+    def plain(v: str) -> str:
+        body = re.fullmatch(r'"(.*)"(@[A-Za-z-]+)?', v, re.DOTALL)
+        return '"' + "; ".join(sorted(body.group(1).split("; "))) + '"' if body else v
+    return [[(k, plain(v) if k == "notCaptured" else v) for k, v in row] for row in rows]
+
+
+# the example queries (by slug) that answer differently on Virtuoso, and the one difference each shows
+KNOWN_DIFFERENCES = {"organizations-and-their-kinds": exists_as_integer,
+                     "resources-for-a-case-studys-practices": group_concat_plain_unordered}
+
+
 def test_example_queries_answer_the_same(apps: dict[str, Flask]) -> None:
+    """Exactly the examples of KNOWN_DIFFERENCES differ, and only by their known difference: a new difference,
+    or a known one going away (then drop it here and in docs/deploy.md), fails."""
     examples = example_queries(apps["local"])
     assert examples
+    differing: set[str] = set()
     for iri, kind, text in examples:
         key = "ntriples" if kind in ("construct", "describe") else "json"
         parse = graph if key == "ntriples" else solutions
@@ -121,5 +143,10 @@ def test_example_queries_answer_the_same(apps: dict[str, Flask]) -> None:
         local, remote = parse(answers["local"].data, key), parse(answers["remote"].data, key)
         if kind == "describe":
             assert local <= remote, iri
-        else:
-            assert same_values(local) == same_values(remote), iri
+        elif same_values(local) != same_values(remote):
+            slug = iri.rsplit("/", 1)[1]
+            differing.add(slug)
+            if slug in KNOWN_DIFFERENCES:
+                known = KNOWN_DIFFERENCES[slug]
+                assert same_values(known(local)) == same_values(known(remote)), iri  # that difference only
+    assert differing == set(KNOWN_DIFFERENCES)
