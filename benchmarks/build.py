@@ -6,8 +6,8 @@ slugs, and references inside a copy point at the same copy. Each scale runs in i
 peak memory (max RSS) is that run's own. As a peer in the same run, the same data graph is written as
 Turtle by rdflib, the serializer we replaced with pyoxigraph's.
 
-    python benchmarks/build.py                 # 1x, 10x, 100x
-    python benchmarks/build.py --scales 1 10   # a quicker run
+    python -m benchmarks.build                 # 1x, 10x, 100x
+    python -m benchmarks.build --scales 1 10   # a quicker run
 
 Goal (issue 2): 100x in under 30 s and under 1.5 GB, cost growing linearly.
 """
@@ -29,7 +29,6 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "data"
 

@@ -11,7 +11,7 @@ then drives each with the same load client (threads with keep-alive HTTP connect
 It prints requests/s, p50 and p99 for each server and our ratios to each peer, and checks the goals of the
 endpoint issue. A missing peer is reported and skipped, never a crash.
 
-    python benchmarks/endpoint.py [--release build/releases/latest] [--duration 5] [--json out.json]
+    python -m benchmarks.endpoint [--release build/releases/latest] [--duration 5] [--json out.json]
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ goes to the end; it prints its totals (requests, statuses, slowest answer, failu
 request failed (a 5xx other than 503/504, an answer past the timeout, a body that does not parse as its
 media type, a missing security header).
 
-    python benchmarks/fuzz.py [--release build/releases/latest] [--requests 10000] [--seed 7]
+    python -m benchmarks.fuzz [--release build/releases/latest] [--requests 10000] [--seed 7]
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from sparql_endpoint import close_app
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "hardening"))
 
 
 def main() -> int:
@@ -28,7 +27,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=5.0, help="QUERY_TIMEOUT of the app under test")
     args = parser.parse_args()
 
-    from fuzz_requests import FuzzRequest, fuzz_request, send
+    from tests.support.fuzz_requests import FuzzRequest, fuzz_request, send
     from hypothesis import HealthCheck, Phase, given, seed, settings
 
     from sparql_endpoint import create_app

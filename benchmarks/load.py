@@ -7,7 +7,7 @@ requests/s, p50/p99, statuses, errors (anything but 200/304 or a dropped connect
 memory (VmRSS from /proc) of the server's process tree (gunicorn master, workers, fork server, query
 workers) at start and after each level. Exit status 1 on any error.
 
-    python benchmarks/load.py [--release build/releases/latest] [--requests 4000] [--clients 16 64]
+    python -m benchmarks.load [--release build/releases/latest] [--requests 4000] [--clients 16 64]
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "hardening"))
+from tests.support.fuzz_requests import SEED_QUERIES
+from tests.support.hardening import process_name, start_server, stop_server, tree_rss
 
-from fuzz_requests import SEED_QUERIES
-from hardening_support import process_name, start_server, stop_server, tree_rss
+ROOT = Path(__file__).resolve().parents[1]
 
 PAGES = ["/", "/practices", "/case-studies", "/resources", "/organizations", "/places", "/search?q=housing",
          "/id/practice/2017/allocate-resources", "/ontology", "/downloads", "/catalog", "/sparql"]

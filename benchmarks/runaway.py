@@ -9,7 +9,7 @@ deadline, and do the other clients keep their latency?
 Verdict (printed): every runaway answered 504 within QUERY_TIMEOUT + 1 s; no normal query failed; the
 normal clients' p99 under attack within 2x the idle p99. Exit status 1 when a goal is missed.
 
-    python benchmarks/runaway.py [--release build/releases/latest] [--runaways 2] [--normal 4]
+    python -m benchmarks.runaway [--release build/releases/latest] [--runaways 2] [--normal 4]
                                  [--seconds 15] [--serve-args "--query-timeout 3 --query-workers 4"]
 """
 
@@ -25,10 +25,9 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "hardening"))
+from tests.support.hardening import start_server, stop_server
 
-from hardening_support import start_server, stop_server
+ROOT = Path(__file__).resolve().parents[1]
 
 RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
            "FILTER(STR(?c) = CONCAT(STR(?f), STR(?i), STR(?l), 'never')) }")

@@ -162,8 +162,8 @@ class Publisher:
             return int(response.json()["results"]["bindings"][0]["n"]["value"])
         except (ValueError, KeyError, IndexError, TypeError):
             raise PublishError(f"counting <{graph_iri}>: the store at {self.endpoints.query} did not answer "
-                               f"with SPARQL JSON results ({_excerpt(response.text)}); check --query-url")
-        
+                               f"with SPARQL JSON results ({_excerpt(response.text)}); check --query-url") from None
+
     def update(self, text: str, what: str, session: Any = None) -> None:
         self._call(session or self.session, "POST", self.endpoints.update, what, data=text.encode("utf-8"),
                    headers={"Content-Type": "application/sparql-update"})

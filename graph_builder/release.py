@@ -142,7 +142,7 @@ def _write_files(
     space = result.space
     base = space.base
     prefixes = space.turtle_prefixes
-    built_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     graph_iris = {name: f"{base}graph/{name}" for name in GRAPH_NAMES}
 
     convert = TermConverter()

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 
 from graph_builder.checks import full_key
 from graph_builder.load import Record, load_sources
-from graph_builder.namespaces import DEFAULT_SPACE, SCHEMA
+from heg_core.namespaces import DEFAULT_SPACE, SCHEMA
 from graph_builder.pipeline import DEFAULT_DATA, Pipeline, PipelineResult, run_pipeline
 from graph_builder.release import GRAPH_NAMES, write_release
 from graph_builder.schema import SPECS

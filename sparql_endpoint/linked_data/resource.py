@@ -127,14 +127,14 @@ def arrange(iri: str, triples: list[ox.Triple], *, base: str, property_labels: d
                     incoming.setdefault(t.predicate.value, []).append(link(source))
         linked = {v.term.value for values in outgoing.values() for v in values}
         incoming = {prop: kept for prop, links in incoming.items()  # an inverse of a link shown already
-                    if (kept := [l for l in links if l.iri not in linked])}
+                    if (kept := [link_ for link_ in links if link_.iri not in linked])}
         for values in outgoing.values():
             values.sort(key=lambda v: (v.text.lower(), v.term.value))
         for links in incoming.values():
             links.sort(key=lambda v: v.label.lower())
         qualified.sort(key=lambda r: r.iri)
         types = sorted((link(o.value) for o in by_subject.get(subject, {}).get(RDF + "type", [])
-                        if isinstance(o, ox.NamedNode)), key=lambda l: l.label)
+                        if isinstance(o, ox.NamedNode)), key=lambda t: t.label)
         for type_link in types:
             if type_link.label == type_link.iri:
                 type_link.label = prefixed(type_link.iri, prefixes)

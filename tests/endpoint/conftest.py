@@ -1,49 +1,44 @@
-"""Shared fixtures: one small release per session, an app per test, a helper to make apps.
-
-``endpoint_release.make_release`` is the one place that writes a release for the tests.
-"""
+"""Fixtures of the endpoint tests: the tiny fixture release (``release_dir``), the real one for runaway
+queries (``big_release_dir``), one app shared by a module's read-only protocol tests."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 
-from apps import app_factory
-from endpoint_release import make_release
-from sparql_endpoint import close_app, create_app
-
-@pytest.fixture(scope="session")
-def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_release(tmp_path_factory.mktemp("releases"))
+from graph_builder.release import ReleaseOutcome
+from support.apps import TEST_SETTINGS, app_factory
+from support.releases import dump_store
 
 
 @pytest.fixture(scope="session")
-def big_release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release with 2,000 filler triples: a 4-way cartesian product over it never ends in time."""
-    return make_release(tmp_path_factory.mktemp("big-releases"), filler=2000)
+def release_dir(fixture_release: Path) -> Path:
+    return fixture_release
 
 
-TEST_DEFAULTS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 10.0}
+@pytest.fixture(scope="session")
+def big_release_dir(release: ReleaseOutcome) -> Path:
+    """The real release (thousands of triples): a 4-way cartesian product over it never ends in time."""
+    return release.path
 
 
-@pytest.fixture
-def make_app(release_dir: Path) -> Iterator[Callable[..., Flask]]:
-    """``make_app(**settings)``: a fresh app on the session release; its workers are stopped afterwards."""
-    with app_factory({**TEST_DEFAULTS, "RELEASE_DIR": str(release_dir)}) as make:
-        yield make
+@pytest.fixture(scope="session")
+def fixture_store(fixture_release: Path) -> ox.Store:
+    """The fixture release's TriG dump in an in-memory store: what the endpoint's answers must match,
+    read without the endpoint."""
+    return dump_store(fixture_release)
 
 
 @pytest.fixture(scope="module")
-def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def shared_app(fixture_release: Path) -> Iterator[Flask]:
     """One app per test module for the many read-only protocol tests (workers are costly to start)."""
-    release = make_release(tmp_path_factory.mktemp("module-release"))
-    app = create_app({**TEST_DEFAULTS, "RELEASE_DIR": str(release), "QUERY_WORKERS": 2}, environ={})
-    yield app
-    close_app(app)
+    with app_factory(TEST_SETTINGS) as make:
+        yield make(RELEASE_DIR=str(fixture_release), QUERY_WORKERS=2)
 
 
 @pytest.fixture

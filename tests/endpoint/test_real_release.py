@@ -16,17 +16,16 @@ from flask import Flask
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from graph_builder.release import ReleaseOutcome
-from sparql_endpoint import close_app, create_app
-from serving import serving
+from support.apps import TEST_SETTINGS, app_factory
+from support.serving import serving
 
 HEG = "https://w3id.org/health-equity-guide/ontology#"
 
 
 @pytest.fixture(scope="module")
 def real_app(release: ReleaseOutcome) -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "RELEASE_DIR": str(release.path), "QUERY_WORKERS": 1}, environ={})
-    yield app
-    close_app(app)
+    with app_factory(TEST_SETTINGS) as make:
+        yield make(RELEASE_DIR=str(release.path))
 
 
 def count(response) -> int:

@@ -46,7 +46,7 @@ def test_service_description_formats_features_and_dataset(make_app) -> None:
     assert values(store, SD + "feature") == {SD + "UnionDefaultGraph"}  # no SERVICE allowed: not claimed
     formats = values(store, SD + "resultFormat")
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats and "http://www.w3.org/ns/formats/Turtle" in formats
-    assert values(store, SD + "name") == {BASE + "graph/" + k for k in ("data", "ontology", "shapes", "metadata")}
+    assert values(store, SD + "name") == {BASE + "graph/" + k for k in ("data", "ontology", "shapes", "queries", "metadata")}
     triples = {int(v) for v in values(store, "http://rdfs.org/ns/void#triples")}
     manifest_total = state_of(make_app()).store.release.triples["total"]
     assert manifest_total in triples

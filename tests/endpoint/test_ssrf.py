@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from loopback import Listener
+from support.loopback import Listener
 from sparql_endpoint.stores import Job
 from sparql_endpoint.stores.pool import WorkerPool
 

@@ -4,21 +4,26 @@ module, and its test client."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from graph_builder.release import ReleaseOutcome
-from sparql_endpoint import close_app, create_app
+from support.apps import TEST_SETTINGS, app_factory
+
+
+@pytest.fixture(scope="session")
+def app_release(release: ReleaseOutcome) -> Path:
+    """``make_app`` serves the session's real release in these tests."""
+    return release.path
 
 
 @pytest.fixture(scope="module")
 def hard_app(release: ReleaseOutcome) -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "RELEASE_DIR": str(release.path), "QUERY_WORKERS": 2,
-                      "QUERY_TIMEOUT": 3.0, "CACHE_ENTRIES": 64}, environ={})
-    yield app
-    close_app(app)
+    with app_factory(TEST_SETTINGS) as make:
+        yield make(RELEASE_DIR=str(release.path), QUERY_WORKERS=2, QUERY_TIMEOUT=3.0, CACHE_ENTRIES=64)
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser import chromium
-from hardening_support import start_server, stop_server
+from support.browser import chromium
+from support.hardening import start_server, stop_server
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from hardening_support import get, start_server, stop_server
+from support.hardening import get, start_server, stop_server
 
 from heg_core.release import load_release
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fuzz_requests import FuzzRequest, fuzz_request, mutated_query, send
+from support.fuzz_requests import FuzzRequest, fuzz_request, mutated_query, send
 from hypothesis import HealthCheck, given, settings
 
 CI = settings(derandomize=True, deadline=None, database=None, print_blob=True,

@@ -13,10 +13,10 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import pytest
-from hardening_support import Listener, check_body
+from support.hardening import Listener, check_body
 
 from graph_builder.release import ReleaseOutcome
-from sparql_endpoint import close_app, create_app
+from sparql_endpoint import create_app
 from sparql_endpoint.http.hardening import RateLimiter, bucket_key, client_address
 
 
@@ -95,12 +95,11 @@ OBFUSCATED = [
 ]
 
 
-def test_obfuscated_service_from_and_load_never_connect(release: ReleaseOutcome) -> None:
+def test_obfuscated_service_from_and_load_never_connect(make_app) -> None:
     """Extends tests/endpoint/test_ssrf.py: spellings that a naive check misses, with the worker's network
     sandbox off so that the policy alone must refuse them."""
     listener = Listener()
-    app = create_app({"TESTING": True, "RELEASE_DIR": str(release.path), "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 5,
-                      "WORKER_SANDBOX": False}, environ={})
+    app = make_app(QUERY_TIMEOUT=5, WORKER_SANDBOX=False)
     try:
         client = app.test_client()
         url, port = f"http://127.0.0.1:{listener.port}/", listener.port
@@ -124,7 +123,6 @@ def test_obfuscated_service_from_and_load_never_connect(release: ReleaseOutcome)
         listener.settle(1.0)
         assert listener.connections == 0
     finally:
-        close_app(app)
         listener.close()
 
 
@@ -176,24 +174,20 @@ def test_client_address_believes_the_proxy_header_only_when_configured_and_from_
     assert bucket_key("::ffff:192.0.2.1") == "192.0.2.1"
 
 
-def test_429_with_retry_after_beyond_the_limit_and_loopback_exempt_by_default(release: ReleaseOutcome) -> None:
-    app = create_app({"TESTING": True, "RELEASE_DIR": str(release.path), "QUERY_WORKERS": 1,
-                      "RATE_LIMIT": 1, "RATE_LIMIT_BURST": 3}, environ={})
-    try:
-        client = app.test_client()
-        remote = {"REMOTE_ADDR": "198.51.100.7"}
-        statuses = [client.get("/sparql", query_string={"query": "ASK {}"}, environ_overrides=remote).status_code
-                    for _ in range(5)]
-        assert statuses == [200, 200, 200, 429, 429]
-        refused = client.get("/", environ_overrides=remote, headers={"Accept": "application/json"})
-        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
-        assert json.loads(refused.get_data())["error"]["title"] == "Too Many Requests"
-        assert refused.headers["Access-Control-Allow-Origin"] == "*"
-        other = client.get("/", environ_overrides={"REMOTE_ADDR": "198.51.100.8"})
-        assert other.status_code == 200  # per client
-        assert all(client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200 for _ in range(10))
-    finally:
-        close_app(app)
+def test_429_with_retry_after_beyond_the_limit_and_loopback_exempt_by_default(make_app) -> None:
+    app = make_app(RATE_LIMIT=1, RATE_LIMIT_BURST=3)
+    client = app.test_client()
+    remote = {"REMOTE_ADDR": "198.51.100.7"}
+    statuses = [client.get("/sparql", query_string={"query": "ASK {}"}, environ_overrides=remote).status_code
+                for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    refused = client.get("/", environ_overrides=remote, headers={"Accept": "application/json"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert json.loads(refused.get_data())["error"]["title"] == "Too Many Requests"
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    other = client.get("/", environ_overrides={"REMOTE_ADDR": "198.51.100.8"})
+    assert other.status_code == 200  # per client
+    assert all(client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200 for _ in range(10))
 
 
 @pytest.mark.parametrize("setting, value", [("RATE_LIMIT", "-1"), ("RATE_LIMIT_BURST", "0"),

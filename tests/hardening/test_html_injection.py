@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from hardening_support import check_html
+from support.hardening import check_html
 
 from graph_builder.pipeline import DEFAULT_DATA, Pipeline, run_pipeline
 from graph_builder.release import write_release
-from sparql_endpoint import close_app, create_app
+from support.apps import TEST_SETTINGS, app_factory
 
 SLUG = "omaha-metro-develops-the-common-quill-health-equity-cohort"
 TITLE = 'Alameda </script><script>alert("t")</script> "\'><img src=x onerror=alert(1)> & Co'
@@ -46,9 +46,8 @@ def injected_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     queries.write_text(_set_field(queries.read_text(encoding="utf-8"), "title", QUERY_TITLE), encoding="utf-8")
     result = run_pipeline(Pipeline(data_dir=data))
     release = write_release(result, root / "build").path
-    app = create_app({"TESTING": True, "RELEASE_DIR": str(release), "QUERY_WORKERS": 1}, environ={})
-    yield app
-    close_app(app)
+    with app_factory(TEST_SETTINGS) as make:
+        yield make(RELEASE_DIR=str(release))
 
 
 def _page(client: Any, path: str, **params: str) -> str:

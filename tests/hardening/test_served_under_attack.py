@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from hardening_support import get, start_server, stop_server
+from support.hardening import get, start_server, stop_server
 
 from graph_builder.release import ReleaseOutcome
 

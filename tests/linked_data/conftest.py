@@ -10,17 +10,23 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from ld_support import RETIRED, SUCCESSOR, close, crawl, make_app
+from support.apps import app_factory
+from support.linked_data import RETIRED, SETTINGS, SUCCESSOR, crawl
 
 from graph_builder.pipeline import DEFAULT_DATA, Pipeline, run_pipeline
 from graph_builder.release import ReleaseOutcome, write_release
 
 
 @pytest.fixture(scope="session")
+def app_release(release: ReleaseOutcome) -> Path:
+    """``make_app`` serves the session's real release in these tests."""
+    return release.path
+
+
+@pytest.fixture(scope="session")
 def ld_app(release: ReleaseOutcome) -> Iterator[Flask]:
-    app = make_app(release.path)
-    yield app
-    close(app)
+    with app_factory(SETTINGS) as make:
+        yield make(RELEASE_DIR=str(release.path))
 
 
 @pytest.fixture

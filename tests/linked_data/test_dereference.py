@@ -7,7 +7,7 @@ import json
 
 import pytest
 import rdflib
-from ld_support import BASE, RETIRED, SUCCESSOR, close, make_app
+from support.linked_data import BASE, RETIRED, SUCCESSOR
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
@@ -198,20 +198,17 @@ def test_etag_and_last_modified_give_304(client) -> None:
         assert client.get(path, headers={"If-None-Match": page.headers["ETag"]}).status_code == 304, path
 
 
-def test_retired_iri_is_410_with_its_successor(retired_release) -> None:
+def test_retired_iri_is_410_with_its_successor(make_app, retired_release) -> None:
     app = make_app(retired_release)
-    try:
-        client = app.test_client()
-        page = client.get("/" + RETIRED, headers={"Accept": FIREFOX})
-        assert page.status_code == 410
-        text = page.get_data(as_text=True)
-        assert f'href="/{SUCCESSOR}"' in text and "Renamed when the slug was fixed" in text
-        assert f"</{SUCCESSOR}>" in page.headers["Link"]
-        data = client.get("/" + RETIRED, headers={"Accept": "text/turtle"})
-        assert data.status_code == 410
-        graph = rdflib.Graph().parse(data=data.data, format="turtle")
-        assert (rdflib.URIRef(BASE + RETIRED), rdflib.URIRef("http://purl.org/dc/terms/isReplacedBy"),
-                rdflib.URIRef(BASE + SUCCESSOR)) in graph
-        assert client.get("/" + SUCCESSOR).status_code == 200
-    finally:
-        close(app)
+    client = app.test_client()
+    page = client.get("/" + RETIRED, headers={"Accept": FIREFOX})
+    assert page.status_code == 410
+    text = page.get_data(as_text=True)
+    assert f'href="/{SUCCESSOR}"' in text and "Renamed when the slug was fixed" in text
+    assert f"</{SUCCESSOR}>" in page.headers["Link"]
+    data = client.get("/" + RETIRED, headers={"Accept": "text/turtle"})
+    assert data.status_code == 410
+    graph = rdflib.Graph().parse(data=data.data, format="turtle")
+    assert (rdflib.URIRef(BASE + RETIRED), rdflib.URIRef("http://purl.org/dc/terms/isReplacedBy"),
+            rdflib.URIRef(BASE + SUCCESSOR)) in graph
+    assert client.get("/" + SUCCESSOR).status_code == 200

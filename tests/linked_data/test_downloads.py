@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
-from ld_support import BASE, close, make_app
+from support.linked_data import BASE
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
@@ -91,29 +91,26 @@ def test_no_path_outside_the_listed_files_is_ever_served(client, release, path: 
     assert b"root:" not in response.data
 
 
-def test_releases_dir_is_checked_at_start_up(release, tmp_path: Path) -> None:
+def test_releases_dir_is_checked_at_start_up(make_app, release, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="RELEASES_DIR"):
         make_app(release.path, RELEASES_DIR=str(tmp_path / "missing"))
     with pytest.raises(ConfigError, match="not inside"):
         make_app(release.path, RELEASES_DIR=str(tmp_path))
 
 
-def test_downloads_list_every_release_of_the_directory(release, pipeline_result, tmp_path: Path) -> None:
+def test_downloads_list_every_release_of_the_directory(make_app, pipeline_result, tmp_path: Path) -> None:
     from graph_builder.release import write_release
 
     first = write_release(pipeline_result, tmp_path, version="2099.1.0")
     second = write_release(pipeline_result, tmp_path, version="2099.2.0")
     app = make_app(first.path)
-    try:
-        client = app.test_client()
-        page = client.get("/downloads").get_data(as_text=True)
-        assert "Release 2099.1.0" in page and "Release 2099.2.0 (latest)" in page
-        assert client.get("/downloads/2099.2.0/heg.ttl").status_code == 200
-        assert client.get("/downloads/latest/manifest.json").headers["Content-Location"] \
-            == "/downloads/2099.2.0/manifest.json"
-        assert second.path.parent == first.path.parent
-    finally:
-        close(app)
+    client = app.test_client()
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Release 2099.1.0" in page and "Release 2099.2.0 (latest)" in page
+    assert client.get("/downloads/2099.2.0/heg.ttl").status_code == 200
+    assert client.get("/downloads/latest/manifest.json").headers["Content-Location"] \
+        == "/downloads/2099.2.0/manifest.json"
+    assert second.path.parent == first.path.parent
 
 
 # --------------------------------------------------------------------------- dumps parse back

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from ld_support import BASE
+from support.linked_data import BASE
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

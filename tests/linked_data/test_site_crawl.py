@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ld_support import BASE
+from support.linked_data import BASE
 
 
 def test_no_internal_link_is_broken(site: dict[str, Any]) -> None:

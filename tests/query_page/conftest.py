@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 
 from graph_builder.release import ReleaseOutcome
-from apps import app_factory
-from serving import serving
-from sparql_endpoint import close_app, create_app
-
-TEST_SETTINGS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 10.0}
-
-
-@pytest.fixture
-def make_app() -> Iterator[Callable[[Path], Flask]]:
-    """``make_app(release_dir)``: an app on that release; its query workers are stopped afterwards."""
-    with app_factory(TEST_SETTINGS) as make:
-        yield lambda release_dir, **settings: make(RELEASE_DIR=str(release_dir), **settings)
+from support.apps import TEST_SETTINGS, app_factory
+from support.serving import serving
 
 
 @pytest.fixture(scope="module")
 def app(release: ReleaseOutcome) -> Iterator[Flask]:
     """One app on the session release for the read-only tests of a module."""
-    application = create_app({**TEST_SETTINGS, "RELEASE_DIR": str(release.path)}, environ={})
-    yield application
-    close_app(application)
+    with app_factory(TEST_SETTINGS) as make:
+        yield make(RELEASE_DIR=str(release.path))
 
 
 @pytest.fixture(scope="module")

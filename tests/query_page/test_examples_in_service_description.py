@@ -28,7 +28,7 @@ def test_the_service_description_lists_every_example(app) -> None:
     for example in EXAMPLES:
         node = n(BASE + "id/query/" + example["slug"])
 
-        def values(predicate: str) -> list[str]:
+        def values(predicate: str, node: ox.NamedNode = node) -> list[str]:
             return [q.object.value for q in store.quads_for_pattern(node, n(predicate), None)]
 
         assert SH + "SPARQLExecutable" in values(RDF_TYPE)

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import chromium
+from support.browser import chromium
 
 WAIT = 20  # seconds: an upper bound for WebDriverWait, which polls; nothing sleeps blindly
 

@@ -3,7 +3,8 @@ function; a local app and a remote app over the same release, to compare."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +12,10 @@ from flask import Flask
 
 from graph_builder.publish import Endpoints, PublishReport, publish_release
 from graph_builder.release import ReleaseOutcome
-from apps import app_factory
-from remote_servers import OxigraphServer
-from sparql_endpoint import close_app, create_app, state_of
+from support.apps import app_factory
+from support.remote_servers import OxigraphServer
+from sparql_endpoint import state_of
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "virtuoso: needs Debian's virtuoso-opensource (HEG_TEST_VIRTUOSO=1)")
@@ -34,23 +36,17 @@ def published(oxigraph: OxigraphServer, release: ReleaseOutcome) -> PublishRepor
     return publish_release(release.path, Endpoints.of(oxigraph.base), environ={})
 
 
-@pytest.fixture
-def make_app(release: ReleaseOutcome) -> Iterator[Callable[..., Flask]]:
-    """``make_app(**settings)`` over the session release; stores are closed afterwards."""
-    with app_factory({**SETTINGS, "RELEASE_DIR": str(release.path)}) as make:
-        yield make
+@pytest.fixture(scope="session")
+def app_release(release: ReleaseOutcome) -> Path:
+    """``make_app`` serves the session's real release in these tests (the store holds it)."""
+    return release.path
 
 
 @pytest.fixture(scope="module")
 def apps(release: ReleaseOutcome, oxigraph: OxigraphServer, published: PublishReport) -> Iterator[dict[str, Flask]]:
     """{"local": app on the embedded store, "remote": app on the Oxigraph server}, one pair per module."""
-    pair = {
-        "local": create_app({**SETTINGS, "RELEASE_DIR": str(release.path)}, environ={}),
-        "remote": create_app({**SETTINGS, "RELEASE_DIR": str(release.path), "STORE_KIND": "remote",
-                              "STORE_URL": oxigraph.query_url}, environ={}),
-    }
-    for app in pair.values():
-        state_of(app).store.start()
-    yield pair
-    for app in pair.values():
-        close_app(app)
+    with app_factory({**SETTINGS, "RELEASE_DIR": str(release.path)}) as make:
+        pair = {"local": make(), "remote": make(STORE_KIND="remote", STORE_URL=oxigraph.query_url)}
+        for app in pair.values():
+            state_of(app).store.start()
+        yield pair

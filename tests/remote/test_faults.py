@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from flask import Flask
 
-from remote_servers import OxigraphServer, ScriptedServer, answer, read_body
+from support.remote_servers import OxigraphServer, ScriptedServer, answer, read_body
 
 QUERY = {"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"}
 JSON_ERRORS = {"Accept": "application/json"}

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from heg_core.cli import main
 from graph_builder.publish import Endpoints, PublishError, publish_release
 from graph_builder.release import ReleaseOutcome
-from remote_servers import OxigraphServer, ScriptedServer, answer, forward, free_port, read_body
+from support.remote_servers import OxigraphServer, ScriptedServer, answer, forward, free_port, read_body
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 from flask import Flask
 
-from remote_servers import ScriptedServer, answer, read_body
+from support.remote_servers import ScriptedServer, answer, read_body
 from sparql_endpoint import state_of
 
 HEG = "https://w3id.org/health-equity-guide/"

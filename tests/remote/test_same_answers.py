@@ -15,7 +15,7 @@ from flask import Flask
 
 from graph_builder.publish import PublishReport
 from graph_builder.release import ReleaseOutcome
-from remote_servers import OxigraphServer
+from support.remote_servers import OxigraphServer
 
 HEG = "https://w3id.org/health-equity-guide/"
 PREFIXES = f"""PREFIX heg: <{HEG}ontology#>

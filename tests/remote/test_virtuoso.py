@@ -21,8 +21,9 @@ from flask import Flask
 
 from graph_builder.publish import Endpoints, publish_release
 from graph_builder.release import ReleaseOutcome
-from remote_servers import LOOPBACK, free_port
-from sparql_endpoint import close_app, create_app, state_of
+from support.remote_servers import LOOPBACK, free_port
+from sparql_endpoint import state_of
+from support.apps import TEST_SETTINGS, app_factory
 from test_same_answers import GRAPHS, SELECTS, both, example_queries, graph, solutions
 
 pytestmark = [
@@ -68,14 +69,10 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def apps(virtuoso: str, release: ReleaseOutcome) -> Iterator[dict[str, Flask]]:
     publish_release(release.path, Endpoints.of(virtuoso, "virtuoso"), environ=DBA)
-    settings = {"TESTING": True, "QUERY_WORKERS": 2, "RELEASE_DIR": str(release.path)}
-    pair = {"local": create_app(settings, environ={}),
-            "remote": create_app({**settings, "STORE_KIND": "remote", "STORE_URL": virtuoso + "/sparql"},
-                                 environ={})}
-    state_of(pair["remote"]).store.start()
-    yield pair
-    for app in pair.values():
-        close_app(app)
+    with app_factory({**TEST_SETTINGS, "QUERY_WORKERS": 2, "RELEASE_DIR": str(release.path)}) as make:
+        pair = {"local": make(), "remote": make(STORE_KIND="remote", STORE_URL=virtuoso + "/sparql")}
+        state_of(pair["remote"]).store.start()
+        yield pair
 
 
 BOOLEAN = "^^<http://www.w3.org/2001/XMLSchema#boolean>"

@@ -12,8 +12,9 @@ from typing import Any
 from urllib.parse import quote
 
 import yaml
-from hardening_support import check_body
 from hypothesis import strategies as st
+
+from .hardening import check_body
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/health-equity-guide/"

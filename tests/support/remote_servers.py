@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from serving import free_port
+from .serving import free_port
 
 LOOPBACK = "127.0.0.1"
 

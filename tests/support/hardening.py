@@ -14,17 +14,16 @@ import urllib.request
 from pathlib import Path
 from xml.dom import minidom
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for benchmarks that import this module
-import serving  # noqa: E402
-from serving import free_port, server_log  # noqa: E402,F401  (re-exported for the hardening tests)
-from serving import stop as stop_server  # noqa: E402,F401
-from loopback import Listener  # noqa: E402,F401  (re-exported for the hardening tests)
+from . import serving
+from .loopback import Listener  # noqa: F401  (re-exported for the hardening tests)
+from .serving import free_port, server_log  # noqa: F401  (re-exported for the hardening tests)
+from .serving import stop as stop_server  # noqa: F401
 
 
 def start_server(release: Path, *extra: str, env: dict[str, str] | None = None,
                  timeout: float = 60) -> tuple[subprocess.Popen, str]:
     """``heg serve`` (gunicorn, as ``python -m sparql_endpoint``) on 127.0.0.1 and a free port, polled until
-    it answers; returns (process, base URL). See tests/serving.py."""
+    it answers; returns (process, base URL). See tests/support/serving.py."""
     return serving.start(release, *extra, command=[sys.executable, "-m", "sparql_endpoint"], env=env,
                          timeout=timeout)
 

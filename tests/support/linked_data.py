@@ -1,29 +1,20 @@
-"""Helpers of the linked-data tests (a module of its own, so test files never import a conftest)."""
+"""Helpers of the linked-data tests: settings, the retired IRI the fixtures add, a crawler of the site."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from flask import Flask
 
-from sparql_endpoint import close_app, create_app
 
+#: The linked-data suite shares one app across the session: two query workers, a longer timeout.
 SETTINGS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 2, "QUERY_TIMEOUT": 20.0}
 BASE = "https://w3id.org/health-equity-guide/"
 RETIRED = "id/practice/2017/old-allocate-resources"
 SUCCESSOR = "id/practice/2017/allocate-resources"
 HOST = "http://localhost"
-
-
-def make_app(release_dir: Path, **settings: Any) -> Flask:
-    return create_app({**SETTINGS, "RELEASE_DIR": str(release_dir), **settings}, environ={})
-
-
-def close(app: Flask) -> None:
-    close_app(app)
 
 
 class Links(HTMLParser):

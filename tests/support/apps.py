@@ -10,6 +10,9 @@ from flask import Flask
 
 from sparql_endpoint import close_app, create_app
 
+#: What every test app runs with unless a test says otherwise: one query worker, a 10 s timeout.
+TEST_SETTINGS: dict[str, Any] = {"TESTING": True, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 10.0}
+
 
 @contextmanager
 def app_factory(defaults: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
