@@ -10,16 +10,18 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from .errors import ConfigError, HegError, SourceErrors, ValidationFailed
 from heg_core.namespaces import DEFAULT_BASE
-from .pipeline import DEFAULT_DATA, DEFAULT_ONTOLOGY, DEFAULT_SHAPES, Pipeline, PipelineResult, run_pipeline
-from .publish import publish_command, publish_options
+from heg_core.project import Project, find_project
+from heg_core.release import read_manifest
 
-DEFAULT_OUT = Path("build")
+from .errors import ConfigError, HegError, SourceErrors, ValidationFailed
+from .pipeline import Pipeline, PipelineResult, run_pipeline
+from .publish import LAYOUTS, Endpoints, publish_release
 
 
 def _fail(error: HegError) -> None:
@@ -40,18 +42,40 @@ def _fail(error: HegError) -> None:
 def _pipeline_options(func):  # type: ignore[no-untyped-def]
     func = click.option("--base", default=DEFAULT_BASE, show_default=True,
                         help="Base IRI of the published identifiers (must end with '/').")(func)
-    func = click.option("--shapes", "shapes_path", type=click.Path(path_type=Path), default=DEFAULT_SHAPES,
-                        show_default=True, help="SHACL shapes (Turtle).")(func)
-    func = click.option("--ontology", "ontology_path", type=click.Path(path_type=Path), default=DEFAULT_ONTOLOGY,
-                        show_default=True, help="Ontology (Turtle).")(func)
-    func = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA,
-                        show_default=True, help="Folder of curated sources (holds dataset.yaml).")(func)
+    func = click.option("--shapes", "shapes_path", type=click.Path(path_type=Path), default=None,
+                        help="SHACL shapes (Turtle) [default: shapes/heg-shapes.ttl of the project folder].")(func)
+    func = click.option("--ontology", "ontology_path", type=click.Path(path_type=Path), default=None,
+                        help="Ontology (Turtle) [default: ontology/heg.ttl of the project folder].")(func)
+    func = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+                        help="Folder of curated sources, holding dataset.yaml [default: data/ of the project "
+                             "folder].")(func)
     return func
 
 
-def _run(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, show_warnings: bool) -> PipelineResult:
+def _project() -> Project:
+    """The project folder (the nearest one upward holding data/dataset.yaml), named on the first line."""
+    project = find_project()
+    click.echo(f"project folder: {project.root}", err=True)
+    return project
+
+
+def _sources(data_dir: Path | None, ontology_path: Path | None, shapes_path: Path | None) -> tuple[Path, Path, Path]:
+    """The given inputs, the project folder's for those not given."""
+    if data_dir and ontology_path and shapes_path:
+        return data_dir, ontology_path, shapes_path
+    project = _project()
+    return data_dir or project.data, ontology_path or project.ontology, shapes_path or project.shapes
+
+
+def _release_dir(release_dir: Path | None) -> Path:
+    return release_dir or _project().latest_release
+
+
+def _run(data_dir: Path | None, ontology_path: Path | None, shapes_path: Path | None, base: str,
+         show_warnings: bool) -> PipelineResult:
     if not base.endswith("/"):
         raise ConfigError(f"--base must end with '/': {base!r}")
+    data_dir, ontology_path, shapes_path = _sources(data_dir, ontology_path, shapes_path)
     result = run_pipeline(Pipeline(data_dir, ontology_path, shapes_path, base))
     for problem in [*result.warnings, *result.validation.results]:
         if problem.severity == "error" or show_warnings:
@@ -68,12 +92,12 @@ def _run(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, show
 
 @click.command()
 @_pipeline_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Output folder; releases go to OUT/releases/<version>/.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Output folder; releases go to OUT/releases/<version>/ [default: build/ of the project folder].")
 @click.option("--version", "release_version", default=None,
               help="Release version (default: `version` in dataset.yaml).")
-def build(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, out_dir: Path,
-          release_version: str | None) -> None:
+def build(data_dir: Path | None, ontology_path: Path | None, shapes_path: Path | None, base: str,
+          out_dir: Path | None, release_version: str | None) -> None:
     """Load, check, build and validate the sources, then write an immutable release.
 
     The release goes to OUT/releases/<version>/ and OUT/releases/latest is switched to it only when
@@ -82,6 +106,10 @@ def build(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, out
     from .release import write_release
 
     try:
+        if None in (data_dir, ontology_path, shapes_path, out_dir):
+            project = _project()
+            data_dir, ontology_path = data_dir or project.data, ontology_path or project.ontology
+            shapes_path, out_dir = shapes_path or project.shapes, out_dir or project.build
         result = _run(data_dir, ontology_path, shapes_path, base, show_warnings=False)
         outcome = write_release(result, out_dir, version=release_version)
     except HegError as error:
@@ -96,7 +124,8 @@ def build(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, out
 @click.command()
 @_pipeline_options
 @click.option("--quiet", "-q", is_flag=True, help="List errors only, not warnings and infos.")
-def validate(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, quiet: bool) -> None:
+def validate(data_dir: Path | None, ontology_path: Path | None, shapes_path: Path | None, base: str,
+             quiet: bool) -> None:
     """Check the sources and validate the graph; list every problem with its file and line; write nothing."""
     try:
         result = _run(data_dir, ontology_path, shapes_path, base, show_warnings=not quiet)
@@ -112,20 +141,19 @@ def validate(data_dir: Path, ontology_path: Path, shapes_path: Path, base: str, 
 
 
 def _release_option(func):  # type: ignore[no-untyped-def]
-    return click.option("--release", "release_dir", type=click.Path(path_type=Path),
-                        default=DEFAULT_OUT / "releases" / "latest", show_default=True,
-                        help="Release folder to read.")(func)
+    return click.option("--release", "release_dir", type=click.Path(path_type=Path), default=None,
+                        help="Release folder to read [default: build/releases/latest of the project folder].")(func)
 
 
 @click.command()
 @_release_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def stats(release_dir: Path, as_json: bool) -> None:
+def stats(release_dir: Path | None, as_json: bool) -> None:
     """Counts per class and coverage against the guide's published counts."""
     from .stats import release_stats, render_stats
 
     try:
-        figures = release_stats(release_dir)
+        figures = release_stats(_release_dir(release_dir))
     except HegError as error:
         _fail(error)
         return
@@ -138,18 +166,63 @@ def stats(release_dir: Path, as_json: bool) -> None:
 @click.option("--format", "fmt", default=None,
               help="Result format: json, csv, tsv, xml (SELECT/ASK); turtle, ntriples, jsonld, rdfxml, "
                    "nquads, trig (CONSTRUCT/DESCRIBE). Default: tsv for SELECT/ASK, turtle for graphs.")
-def query(sparql: str, release_dir: Path, fmt: str | None) -> None:
+def query(sparql: str, release_dir: Path | None, fmt: str | None) -> None:
     """Run a SPARQL query against a release (use - to read the query from standard input)."""
     from .query import run_query
 
     if sparql == "-":
         sparql = sys.stdin.read()
     try:
-        output = run_query(release_dir, sparql, fmt)
+        output = run_query(_release_dir(release_dir), sparql, fmt)
     except HegError as error:
         _fail(error)
         return
     sys.stdout.buffer.write(output)
+
+
+def publish_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of ``heg publish``."""
+    options = [
+        click.option("--to", "to", required=True, metavar="URL",
+                     help="Base URL of the store (Oxigraph: http://host:7878; Fuseki: http://host:3030/DATASET; "
+                          "Virtuoso: http://host:8890)."),
+        click.option("--graph", "graphs", multiple=True, metavar="NAME|IRI",
+                     help="Publish only this graph of the release (repeatable; default: all of them)."),
+        click.option("--release", "release_dir", type=click.Path(path_type=Path), default=None,
+                     help="Release folder to publish [default: build/releases/latest of the project folder]."),
+        click.option("--kind", type=click.Choice(sorted(LAYOUTS)), default="oxigraph", show_default=True,
+                     help="Store layout: where its Graph Store, query and update services are under --to."),
+        click.option("--gsp-url", default=None, metavar="URL", help="Graph Store Protocol service (overrides --kind)."),
+        click.option("--query-url", default=None, metavar="URL", help="SPARQL query service (overrides --kind)."),
+        click.option("--update-url", default=None, metavar="URL", help="SPARQL update service (overrides --kind)."),
+        click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True,
+                     help="Retries of a failed request (exponential backoff)."),
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+                     metavar="S", help="Seconds to wait for one answer of the store."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def publish_command(to: str, graphs: tuple[str, ...], release_dir: Path | None, kind: str, gsp_url: str | None,
+                    query_url: str | None, update_url: str | None, retries: int, timeout: float) -> None:
+    """Body of ``heg publish``: exit 0 when the live graphs hold the release, 2 otherwise."""
+    try:
+        release_dir = _release_dir(release_dir)
+        manifest = read_manifest(release_dir)
+        by_iri = {iri: name for name, iri in manifest["graphs"].items()}
+        names = [by_iri.get(g, g) for g in graphs] or None
+        endpoints = Endpoints.of(to, kind, gsp=gsp_url, query=query_url, update=update_url)
+        click.echo(f"publishing release {manifest['version']} to {endpoints.gsp}", err=True)
+        report = publish_release(release_dir, endpoints, graphs=names, retries=retries, timeout=timeout,
+                                 echo=lambda line: click.echo(line, err=True))
+    except HegError as error:
+        click.echo(f"heg publish: {error}", err=True)
+        sys.exit(error.exit_code)
+    total = sum(report.triples.values())
+    click.echo(f"published release {report.version}: {len(report.graphs)} graph(s), {total} triples, "
+               f"live in {report.seconds:.1f} s")
 
 
 @click.command()

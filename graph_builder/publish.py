@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import click
 
 from heg_core.errors import ConfigError, HegError, ReleaseError
 from heg_core.release import read_manifest
@@ -39,7 +38,6 @@ from heg_core.store_client import check_url, http_session, store_auth
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RELEASE = Path("build") / "releases" / "latest"
 NTRIPLES = "application/n-triples"
 RESULTS_JSON = "application/sparql-results+json"
 
@@ -258,52 +256,3 @@ def publish_release(release_dir: Path, endpoints: Endpoints, *, graphs: Iterable
     finally:
         session.close()
         switch_session.close()
-
-
-# --------------------------------------------------------------------------- the click command
-
-
-def publish_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options of ``heg publish`` (the command itself is registered in graph_builder/cli.py)."""
-    options = [
-        click.option("--to", "to", required=True, metavar="URL",
-                     help="Base URL of the store (Oxigraph: http://host:7878; Fuseki: http://host:3030/DATASET; "
-                          "Virtuoso: http://host:8890)."),
-        click.option("--graph", "graphs", multiple=True, metavar="NAME|IRI",
-                     help="Publish only this graph of the release (repeatable; default: all of them)."),
-        click.option("--release", "release_dir", type=click.Path(path_type=Path), default=DEFAULT_RELEASE,
-                     show_default=True, help="Release folder to publish."),
-        click.option("--kind", type=click.Choice(sorted(LAYOUTS)), default="oxigraph", show_default=True,
-                     help="Store layout: where its Graph Store, query and update services are under --to."),
-        click.option("--gsp-url", default=None, metavar="URL", help="Graph Store Protocol service (overrides --kind)."),
-        click.option("--query-url", default=None, metavar="URL", help="SPARQL query service (overrides --kind)."),
-        click.option("--update-url", default=None, metavar="URL", help="SPARQL update service (overrides --kind)."),
-        click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True,
-                     help="Retries of a failed request (exponential backoff)."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
-                     metavar="S", help="Seconds to wait for one answer of the store."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def publish_command(to: str, graphs: tuple[str, ...], release_dir: Path, kind: str, gsp_url: str | None,
-                    query_url: str | None, update_url: str | None, retries: int, timeout: float) -> None:
-    """Body of ``heg publish``: exit 0 when the live graphs hold the release, 2 otherwise."""
-    import sys
-
-    try:
-        manifest = read_manifest(release_dir)
-        by_iri = {iri: name for name, iri in manifest["graphs"].items()}
-        names = [by_iri.get(g, g) for g in graphs] or None
-        endpoints = Endpoints.of(to, kind, gsp=gsp_url, query=query_url, update=update_url)
-        click.echo(f"publishing release {manifest['version']} to {endpoints.gsp}", err=True)
-        report = publish_release(release_dir, endpoints, graphs=names, retries=retries, timeout=timeout,
-                                 echo=lambda line: click.echo(line, err=True))
-    except HegError as error:
-        click.echo(f"heg publish: {error}", err=True)
-        sys.exit(error.exit_code)
-    total = sum(report.triples.values())
-    click.echo(f"published release {report.version}: {len(report.graphs)} graph(s), {total} triples, "
-               f"live in {report.seconds:.1f} s")

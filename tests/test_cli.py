@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from click.testing import CliRunner
 from heg_core.cli import main
 from graph_builder.pipeline import DEFAULT_DATA
 from graph_builder.release import ReleaseOutcome
+
+ROOT = Path(__file__).resolve().parents[1]  # this checkout
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -169,3 +172,44 @@ def test_a_build_killed_with_sigkill_leaves_latest_intact(tmp_path: Path, delay:
     assert again.returncode == 0, again.stderr
     assert os.readlink(releases / "latest") == "2.0.0"
     assert not list(releases.glob(".staging-*"))
+
+
+# --------------------------------------------------------------------------- the project folder
+
+
+def _heg(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    heg = Path(sys.executable).parent / "heg"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEG_")}
+    return subprocess.run([str(heg), *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_build_in_another_copy_builds_that_copys_sources(tmp_path: Path) -> None:
+    """A second clone (here: a copy of the sources, none of the code) builds its own edited sources into its
+    own build/, and says which folder it used on its first line; this checkout is not touched."""
+    copy = tmp_path / "clone"
+    for folder in ("data", "ontology", "shapes"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    case = copy / "data" / "case-studies" / "solano-county-leverages-internal-champions-and-external-experts-to-advance-equity.yaml"
+    original = "title: Solano County Leverages Internal Champions and External Experts to Advance Equity"
+    text = case.read_text(encoding="utf-8")
+    assert original in text
+    case.write_text(text.replace(original, original + " (edited in the copy)"), encoding="utf-8")
+
+    inside = copy / "data" / "case-studies"  # any folder inside the project finds it upward
+    result = _heg("build", "--version", "9999.1.0", cwd=inside)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == f"project folder: {copy.resolve()}"
+    dump = (copy / "build" / "releases" / "latest" / "heg.nt").read_text(encoding="utf-8")
+    assert "Advance Equity (edited in the copy)" in dump
+    assert not (ROOT / "build" / "releases" / "9999.1.0").exists()
+
+    stats = _heg("stats", "--json", cwd=copy / "ontology")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["version"] == "9999.1.0"
+
+
+@pytest.mark.parametrize("command", [["build"], ["validate"], ["stats"], ["query", "ASK {}"], ["serve"]])
+def test_outside_any_project_commands_exit_2_and_say_so(tmp_path: Path, command: list[str]) -> None:
+    result = _heg(*command, cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "no project folder found" in result.stderr and "data/dataset.yaml" in result.stderr

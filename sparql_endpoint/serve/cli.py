@@ -5,6 +5,7 @@ Flask's development server with ``--dev``. It joins the kernel's ``heg`` group b
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -12,6 +13,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from heg_core.errors import ConfigError
+from heg_core.project import find_project
 from heg_core.release import load_release
 
 from ..app import create_app
@@ -75,7 +77,8 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--release", "release_dir", default=None, metavar="DIR",
-              help="Release directory to serve [default: build/releases/latest].")
+              help="Release directory to serve [default: HEG_RELEASE_DIR, else build/releases/latest of the "
+                   "project folder].")
 @click.option("--releases-dir", "releases_dir", default=None, metavar="DIR",
               help="Folder of all releases, listed on /downloads [default: the served release's parent].")
 @click.option("--store", "store_url", default=None, metavar="URL",
@@ -108,6 +111,10 @@ def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev:
     configure_logging(log_level)
     settings = _settings(options)
     try:  # fail before forking anything, with the reason
+        if "RELEASE_DIR" not in settings and "HEG_RELEASE_DIR" not in os.environ:
+            project = find_project()
+            click.echo(f"project folder: {project.root}", err=True)
+            settings["RELEASE_DIR"] = str(project.latest_release)
         checked = load_config(settings)
         release = load_release(checked["RELEASE_DIR"], require_store=NEEDS_LOCAL_STORE[checked["STORE_KIND"]])
         releases_dir(checked, release.path)

@@ -18,6 +18,7 @@ from heg_core.release import load_release
 from ..downloads.files import is_release, latest_version, release_files, releases, releases_root
 from ..errors import ResourceNotFound
 from ..http.conditional import etag_of, finish, not_modified
+from ..http.negotiation import HTML
 from ..state import get_state
 
 bp = Blueprint("downloads", __name__)
@@ -36,7 +37,7 @@ def index() -> Response:
         return cached
     body = render_template("downloads.html", releases=all_releases, latest=latest_version(),
                            served=state.release.version)
-    return finish(Response(body, content_type="text/html; charset=utf-8"), etag, state.modified, max_age=300)
+    return finish(Response(body, content_type=HTML.content_type), etag, state.modified, max_age=300)
 
 
 @bp.route("/downloads/<version>/<path:filename>", methods=["GET"])
@@ -106,4 +107,4 @@ def validation(version: str | None) -> Response:
     report = directory / "validation-report.txt"
     text = report.read_text(encoding="utf-8") if report.is_file() else ""
     body = render_template("validation.html", version=version, manifest=manifest, text=text)
-    return finish(Response(body, content_type="text/html; charset=utf-8"), etag, state.modified)
+    return finish(Response(body, content_type=HTML.content_type), etag, state.modified)

@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 
 from ..errors import error_response, http_hint
 from ..http.conditional import etag_of, finish, not_modified
+from ..http.negotiation import HTML
 from ..site import browse, pages
 from ..state import get_state
 
@@ -27,7 +28,7 @@ def _page(render: Callable[[], str]) -> Response:
     cached = not_modified(etag, state.modified)
     if cached is not None:
         return cached
-    return finish(Response(render(), content_type="text/html; charset=utf-8"), etag, state.modified)
+    return finish(Response(render(), content_type=HTML.content_type), etag, state.modified)
 
 
 @bp.route("/", methods=["GET"])
@@ -79,5 +80,5 @@ def register_page_errors(app: Flask) -> None:
         if best == "text/html":
             body = render_template("not_found.html", iri=None, path=request.path)
             return Response(body, status=404, headers={"Vary": "Accept", "Cache-Control": "no-store"},
-                            content_type="text/html; charset=utf-8")
+                            content_type=HTML.content_type)
         return error_response(404, exc.name, exc.description or exc.name, http_hint(exc))
