@@ -43,9 +43,10 @@ def fixture_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_release(fixture_release: Path) -> Path:
-    """The release ``make_app`` serves when a test names none (a suite's conftest may override it)."""
-    return fixture_release
+def app_release(release: ReleaseOutcome) -> Path:
+    """The release ``make_app`` serves when a test names none: the real one (the endpoint suite's conftest
+    overrides it with the tiny fixture release)."""
+    return release.path
 
 
 @pytest.fixture

@@ -126,6 +126,27 @@ def test_void_and_dcat_metadata(release: ReleaseOutcome, pipeline_result: Pipeli
     assert checked >= 10
 
 
+def test_the_release_carries_its_dcat_catalog_with_curated_text(release: ReleaseOutcome,
+                                                               pipeline_result: PipelineResult) -> None:
+    """The catalog and the data service are made by the builder, in the metadata graph and so in every dump
+    (not by the server at request time); titles and keywords come from data/dataset.yaml."""
+    dcat = "http://www.w3.org/ns/dcat#"
+    record = pipeline_result.sources.of("dataset")[0]
+    assert record["keywords"] and record["catalog_title"] and record["service_title"]
+    trig = Dataset().parse(release.path / "heg.trig", format="trig")
+    meta = trig.graph(URIRef(DEFAULT_SPACE.base + "graph/metadata"))
+    catalog, service = URIRef(DEFAULT_SPACE.base + "catalog"), URIRef(DEFAULT_SPACE.base + "sparql")
+    dataset, current = URIRef(DEFAULT_SPACE.entity("dataset")), URIRef(DEFAULT_SPACE.entity("release", release.version))
+    assert (catalog, RDF.type, URIRef(dcat + "Catalog")) in meta
+    assert str(meta.value(catalog, DCTERMS.title)) == record["catalog_title"]
+    assert set(meta.objects(catalog, URIRef(dcat + "dataset"))) == {dataset, current}
+    assert meta.value(catalog, URIRef(dcat + "service")) == service
+    assert (service, RDF.type, URIRef(dcat + "DataService")) in meta
+    assert str(meta.value(service, DCTERMS.title)) == record["service_title"]
+    assert meta.value(service, URIRef(dcat + "servesDataset")) == current
+    assert {str(k) for k in meta.objects(dataset, URIRef(dcat + "keyword"))} == set(record["keywords"])
+
+
 def test_coverage_is_stated_not_hidden(release: ReleaseOutcome) -> None:
     meta = Graph().parse(release.path / "void.ttl", format="turtle")
     rows = {str(meta.value(c, SKOS.notation)): (int(meta.value(c, HEG.foundCount)), int(meta.value(c, HEG.publishedCount)))

@@ -22,6 +22,12 @@ def release_dir(fixture_release: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def app_release(fixture_release: Path) -> Path:
+    """``make_app`` serves the tiny fixture release in the endpoint tests."""
+    return fixture_release
+
+
+@pytest.fixture(scope="session")
 def big_release_dir(release: ReleaseOutcome) -> Path:
     """The real release (thousands of triples): a 4-way cartesian product over it never ends in time."""
     return release.path

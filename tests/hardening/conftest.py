@@ -4,7 +4,6 @@ module, and its test client."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,12 +11,6 @@ from flask import Flask
 
 from graph_builder.release import ReleaseOutcome
 from support.apps import TEST_SETTINGS, app_factory
-
-
-@pytest.fixture(scope="session")
-def app_release(release: ReleaseOutcome) -> Path:
-    """``make_app`` serves the session's real release in these tests."""
-    return release.path
 
 
 @pytest.fixture(scope="module")

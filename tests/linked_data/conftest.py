@@ -18,12 +18,6 @@ from graph_builder.release import ReleaseOutcome, write_release
 
 
 @pytest.fixture(scope="session")
-def app_release(release: ReleaseOutcome) -> Path:
-    """``make_app`` serves the session's real release in these tests."""
-    return release.path
-
-
-@pytest.fixture(scope="session")
 def ld_app(release: ReleaseOutcome) -> Iterator[Flask]:
     with app_factory(SETTINGS) as make:
         yield make(RELEASE_DIR=str(release.path))

@@ -4,7 +4,6 @@ function; a local app and a remote app over the same release, to compare."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,12 +33,6 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServe
 @pytest.fixture(scope="session")
 def published(oxigraph: OxigraphServer, release: ReleaseOutcome) -> PublishReport:
     return publish_release(release.path, Endpoints.of(oxigraph.base), environ={})
-
-
-@pytest.fixture(scope="session")
-def app_release(release: ReleaseOutcome) -> Path:
-    """``make_app`` serves the session's real release in these tests (the store holds it)."""
-    return release.path
 
 
 @pytest.fixture(scope="module")
