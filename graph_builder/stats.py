@@ -75,7 +75,7 @@ def render_stats(figures: dict[str, Any], as_json: bool = False) -> str:
             continue
         sign = "" if row["qualifier"] == "exact" else "+"
         share = f"{row['found'] / row['published']:.0%}" if row["published"] else "n/a"
-        lines.append(f"  {row['what']:<20} found {row['found']:>4} of {row['published']}{sign} published ({share})")
+        lines.append(f"  {row['what']:<42} found {row['found']:>4} of {row['published']}{sign} published ({share})")
     links = figures["practice_links"]
     lines += ["", "case-study practice links (data graph), published and inferred apart:"]
     for name, what in (("published", "published tags (heg:advancesPractice)"),
