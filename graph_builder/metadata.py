@@ -188,7 +188,7 @@ def metadata_graph(
     for row in coverage(sources):
         node = URIRef(f"{release}/coverage/{row['what']}")
         meta.add((release, heg.coverage, node))
-        meta.add((node, RDF.type, heg.Coverage))
+        meta.add((node, RDF.type, heg.Coverage if row["published"] is not None else heg.PracticeLinkCoverage))
         meta.add((node, SKOS.notation, Literal(str(row["what"]))))
         if row["published"] is not None:  # practice-link rows: the guide states no count
             meta.add((node, heg.publishedCount, Literal(row["published"], datatype=XSD.integer)))

@@ -28,8 +28,8 @@ def release_stats(release_dir: Path) -> dict[str, Any]:
          "qualifier": row["q"].value if row["q"] is not None else "", "found": int(row["found"].value)}
         for row in release.store.query(
             f"PREFIX heg: <{space.heg}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-            f"SELECT ?what ?published ?q ?found WHERE {{ GRAPH <{meta}> {{ ?c a heg:Coverage ; "
-            "skos:notation ?what ; heg:foundCount ?found . OPTIONAL { ?c heg:publishedCount ?published } "
+            f"SELECT ?what ?published ?q ?found WHERE {{ GRAPH <{meta}> {{ ?release heg:coverage ?c . "
+            "?c skos:notation ?what ; heg:foundCount ?found . OPTIONAL { ?c heg:publishedCount ?published } "
             "OPTIONAL { ?c heg:countQualifier ?q } } } ORDER BY ?what"
         )
     ]

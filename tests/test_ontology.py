@@ -30,7 +30,8 @@ EXPECTED_TYPES: dict[str, URIRef] = {
         name: OWL.Class
         for name in (
             "Edition PracticeCategory PracticeStage StrategicPractice KeyAction PracticePlacement "
-            "CrosswalkMapping CaseStudyPracticeLink CaseStudy Resource HealthDepartment RetiredResource"
+            "CrosswalkMapping CaseStudyPracticeLink CaseStudy Resource HealthDepartment RetiredResource "
+            "PracticeLinkCoverage"
         ).split()
     },
     **{

@@ -133,7 +133,7 @@ def test_coverage_is_stated_not_hidden(release: ReleaseOutcome) -> None:
         return None if value is None else int(value)
 
     rows = {str(meta.value(c, SKOS.notation)): (int(meta.value(c, HEG.foundCount)), published(c))
-            for c in meta.subjects(RDF.type, HEG.Coverage)}
+            for c in meta.objects(None, HEG.coverage)}
     assert rows["practices-2017"] == (15, 15)
     assert rows["case-studies"][0] < rows["case-studies"][1]  # 11 of 25+: a visible gap
     assert rows["resources"][1] == 150
@@ -142,6 +142,9 @@ def test_coverage_is_stated_not_hidden(release: ReleaseOutcome) -> None:
     for what in ("practice-links-published", "practice-links-inferred",
                  "case-studies-with-published-practice-links", "case-studies-with-inferred-practice-links"):
         assert what in rows and rows[what][1] is None, what
+    link_rows = {str(meta.value(c, SKOS.notation)) for c in meta.subjects(RDF.type, HEG.PracticeLinkCoverage)}
+    assert link_rows == {w for w, (_, published) in rows.items() if published is None}
+    assert not link_rows & {str(meta.value(c, SKOS.notation)) for c in meta.subjects(RDF.type, HEG.Coverage)}
 
 
 def test_two_builds_of_the_same_sources_are_byte_identical(pipeline_result: PipelineResult, tmp_path: Path,
