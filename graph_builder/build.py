@@ -1,8 +1,9 @@
 """Turn checked source records into the data graph (rdflib), following docs/data-model.md.
 
 Pure: the same records give the same triples. No blank nodes, so dumps are byte-stable. Direct triples
-state published facts only; inferred placements and crosswalk links become qualified nodes marked
-``heg:inferred true`` (see the "Honesty markers" section of the data model).
+state published facts only; inferred placements, crosswalk links and curators' classifications of case
+studies by practice become qualified nodes marked ``heg:inferred true`` (see the "Honesty markers"
+section of the data model).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS, XSD
 
 from .checks import CROSSWALK_EDITIONS
 from .load import Record, Sources
@@ -194,6 +195,10 @@ class GraphBuilder:
 
     def case_studies(self, sources: Sources) -> None:
         heg = self.heg
+        links: dict[str, list[Record]] = {}
+        for link in sources.of("practice-link"):
+            links.setdefault(link.parent, []).append(link)
+        pages = {f"{p.parent}/{p.key}": p.get("url") for p in sources.of("practice")}
         for cs in sources.of("case-study"):
             node = self.iri("case-study", cs.key)
             self.add(node, RDF.type, heg.CaseStudy)
@@ -216,6 +221,36 @@ class GraphBuilder:
             self.text(node, heg.advice, cs.get("advice"))
             self.texts(node, heg.notCaptured, cs.get("not_captured"))
             self.provenance(node, cs)
+            for ref in cs.get("practices", []):
+                self._practice_link(node, cs, ref, None, None)
+            for link in links.get(cs.key, []):
+                self._practice_link(node, cs, link["practice"], link, pages.get(link["practice"]))
+
+    def _practice_link(self, case: URIRef, cs: Record, ref: str, link: Record | None, page: str | None) -> None:
+        """The qualified node of one case-study/practice link: published (a tag in `practices:`, also
+        stated as the direct heg:advancesPractice triple) when ``link`` is None, otherwise a curator's
+        classification from `inferred_practices:` (never a direct triple). Both share one IRI, so
+        replacing an inferred link with the published tag keeps the link's address."""
+        heg = self.heg
+        edition, slug = ref.split("/", 1)
+        node = self.iri("practice-link", cs.key, edition, slug)
+        self.origins.setdefault(node, (cs.file, link.line if link else cs.line_of("practices")))
+        self.add(node, RDF.type, heg.CaseStudyPracticeLink)
+        self.add(node, heg.linkedCaseStudy, case)
+        self.add(node, heg.linkedPractice, self.practice(ref))
+        self.flag(node, heg.inferred, link is not None)
+        self.links(node, DCTERMS.source, cs.get("source"))  # the case study's pages, where its text was read
+        if link is None:
+            return
+        self.add(node, heg.confidence, self.concept("confidence", link.get("confidence")))
+        self.text(node, heg.basis, link.get("basis"))
+        self.add(node, DCTERMS.source, URIRef(page) if page else None)  # the practice's page
+        self.links(node, heg.evidence, link.get("evidence"))
+        self.links(node, DCTERMS.source, link.get("evidence"))
+        self.texts(node, SKOS.editorialNote, link.get("notes"))
+        via = link.get("via_crosswalk")
+        if via:
+            self.add(node, PROV.wasDerivedFrom, self.iri("crosswalk", f"{via.split('/', 1)[1]}--{slug}"))
 
     def resources(self, sources: Sources) -> None:
         heg = self.heg

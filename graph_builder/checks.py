@@ -20,7 +20,7 @@ EXAMPLE_KINDS = ("select", "construct", "ask", "describe")
 
 def full_key(record: Record) -> str:
     """The key other records use to refer to ``record`` (practices: ``edition/slug``)."""
-    if record.kind in {"practice", "concept", "key-action"}:
+    if record.kind in {"practice", "concept", "key-action", "practice-link"}:
         return f"{record.parent}/{record.key}"
     return record.key
 
@@ -125,6 +125,7 @@ def _record_rules(sources: Sources) -> None:
             problems.add(sources.rel(record.file), record.line_of("url_unverified"), "url_unverified",
                          "a case study has either a verified `url` or an unverified guess, not both",
                          "delete the one that is wrong")
+    _practice_links(sources)
     for record in sources.of("example"):
         if record.get("kind") and record.get("kind") not in EXAMPLE_KINDS:
             problems.add(sources.rel(record.file), record.line_of("kind"), "kind",
@@ -133,6 +134,8 @@ def _record_rules(sources: Sources) -> None:
     for kind, allowed in INFERABLE.items():
         for record in sources.of(kind):
             for name in record.get("inferred", []):
+                if kind == "case-study" and name == "practices":
+                    continue  # reported by _practice_links, with the fix that applies
                 if name not in allowed:
                     problems.add(sources.rel(record.file), record.line_of("inferred"), "inferred",
                                  f"{name!r} cannot be marked inferred on a {kind}",
@@ -141,6 +144,57 @@ def _record_rules(sources: Sources) -> None:
                     problems.add(sources.rel(record.file), record.line_of("inferred"), "inferred",
                                  f"{name!r} is marked inferred but has no value",
                                  f"remove {name!r} from `inferred:` or give `{name}:` a value")
+
+
+def _practice_links(sources: Sources) -> None:
+    """A case study's practice is either a published tag (`practices:`) or a curator's classification
+    (`inferred_practices:`), never both; a link worked out through the crosswalk names a real row and
+    the 2017 practice it starts from is itself linked to the case study."""
+    problems = sources.problems
+    crosswalk = {(r.get("old"), r.get("new")) for r in sources.of("crosswalk")}
+    cases = {r.key: r for r in sources.of("case-study")}
+    linked: dict[str, set[str]] = {key: set(cs.get("practices", [])) for key, cs in cases.items()}
+    for link in sources.of("practice-link"):
+        linked.setdefault(link.parent, set()).add(link.get("practice", ""))
+    for cs in cases.values():
+        if "practices" in cs.get("inferred", []):
+            problems.add(sources.rel(cs.file), cs.line_of("inferred"), "inferred",
+                         "a case study's `practices:` are the guide's published tags and cannot be marked inferred",
+                         "move each inferred practice to `inferred_practices:` with its `confidence:` and `basis:` "
+                         "(see docs/curating.md), and remove `practices` from `inferred:`")
+    for link in sources.of("practice-link"):
+        file, practice = sources.rel(link.file), link.get("practice", "")
+        if practice and practice in cases[link.parent].get("practices", []):
+            problems.add(file, link.line_of("practice"), "practice",
+                         f"{practice!r} is both a published tag (`practices:`) and an inferred link",
+                         "a published tag replaces the curator's classification: delete this item of "
+                         "`inferred_practices:` and keep the practice in `practices:` with the page that tags it "
+                         "in `source:`")
+        if link.get("confidence") == "high":
+            problems.add(file, link.line_of("confidence"), "confidence",
+                         "an inferred practice link cannot be `high`: high means read on the page",
+                         "use `medium` or `low`; if a page of the guide shows the tag, move the practice to "
+                         "`practices:` instead")
+        via = link.get("via_crosswalk")
+        if not via:
+            continue
+        old_edition, _, old = via.partition("/")
+        new_edition, _, new = practice.partition("/")
+        if (old_edition, new_edition) != CROSSWALK_EDITIONS:
+            problems.add(file, link.line_of("via_crosswalk"), "via_crosswalk",
+                         f"a crosswalk goes from a {CROSSWALK_EDITIONS[0]} practice to a {CROSSWALK_EDITIONS[1]} "
+                         f"practice, not from {via!r} to {practice!r}",
+                         f"write the {CROSSWALK_EDITIONS[0]} practice here and a {CROSSWALK_EDITIONS[1]} practice "
+                         "in `practice:`, or delete `via_crosswalk:`")
+        elif (old, new) not in crosswalk:
+            problems.add(file, link.line_of("via_crosswalk"), "via_crosswalk",
+                         f"data/crosswalk.csv has no row from {old!r} to {new!r}",
+                         "name a 2017 practice that the crosswalk maps to this practice, or delete "
+                         "`via_crosswalk:` and give the basis in the case study's own words")
+        elif via not in linked.get(link.parent, set()):
+            problems.add(file, link.line_of("via_crosswalk"), "via_crosswalk",
+                         f"the case study is not linked to {via!r}, the practice this link is derived from",
+                         f"add {via!r} to `inferred_practices:` (or `practices:`) first")
 
 
 def check_sources(sources: Sources) -> None:

@@ -221,7 +221,10 @@ def _load_case_studies(sources: Sources) -> None:
                                  "alameda-county-advances-equitable-housing-policies.yaml")
             continue
         raw = read_yaml(path, sources.problems)
-        read_record(sources, "case-study", raw, path, getattr(raw, "line", 1), key=path.stem)
+        if read_record(sources, "case-study", raw, path, getattr(raw, "line", 1), key=path.stem) is None:
+            continue
+        for item, line in _items(raw, "inferred_practices"):  # curators' classifications by practice
+            read_record(sources, "practice-link", item, path, line, key_field="practice", parent=path.stem)
 
 
 def _load_list(sources: Sources, name: str, kind: str, *, optional: bool = False) -> None:

@@ -76,11 +76,17 @@ SPECS: dict[str, list[Field]] = {
         _f("health_departments", "refs", True, "organization"), _f("who_took_this_on", "text"),
         _f("jurisdiction_level", "ref", target="vocab:jurisdiction-level"),
         _f("places", "refs", target="place"), _f("practices", "refs", target="practice"),
+        _f("inferred_practices", "nested"),
         _f("topics", "refs", target="vocab:topic"), _f("partners", "refs", target="organization"),
         _f("period", "text"), _f("summary", "text"), _f("what_sparked_it", "text"),
         _f("enabling_factors", "text"), _f("impacts", "text"), _f("advice", "text"),
         _f("confidence", "ref", target="vocab:confidence"), _f("inferred", "texts"),
         _f("not_captured", "texts"), *COMMON_TAIL,
+    ],
+    "practice-link": [  # an item of a case study's `inferred_practices:` (a curator's classification)
+        _f("practice", "ref", True, "practice"), _f("confidence", "ref", True, "vocab:confidence"),
+        _f("basis", "text", True), _f("evidence", "urls"), _f("via_crosswalk", "ref", target="practice"),
+        _f("notes", "texts"),
     ],
     "resource": [
         _f("slug", "slug", True), _f("title", "text", True),
@@ -121,13 +127,14 @@ CSV_FILES = {"crosswalk": "crosswalk.csv", "organization": "organizations.csv", 
              "retired": "retired.csv"}
 
 #: The fields a curator may list under ``inferred:``, per kind, and the property (a compact IRI) that
-#: ``heg:inferredProperty`` then names. Per kind, because ``practices`` becomes heg:advancesPractice on a
-#: case study but heg:supportsPractice on a resource.
+#: ``heg:inferredProperty`` then names. A case study's ``practices`` are not inferable: they are the
+#: guide's published tags (heg:advancesPractice), and a curator's classification goes under
+#: ``inferred_practices:`` as heg:CaseStudyPracticeLink nodes instead (see docs/data-model.md).
 INFERABLE: dict[str, dict[str, str]] = {
     "case-study": {
         "topics": "dcterms:subject", "places": "dcterms:spatial", "period": "heg:period",
         "summary": "dcterms:description", "health_departments": "heg:healthDepartment", "partners": "heg:partner",
-        "jurisdiction_level": "heg:jurisdictionLevel", "practices": "heg:advancesPractice",
+        "jurisdiction_level": "heg:jurisdictionLevel",
         "what_sparked_it": "heg:whatSparkedIt", "enabling_factors": "heg:enablingFactors", "impacts": "heg:impacts",
         "advice": "heg:advice", "url": "schema:url", "who_took_this_on": "heg:whoTookThisOn",
     },

@@ -1,4 +1,5 @@
-"""Figures of a release: triples per graph, instances per class, coverage against the guide's counts."""
+"""Figures of a release: triples per graph, instances per class, coverage against the guide's counts, and
+the practice links of case studies, published tags and curators' inferences counted apart."""
 
 from __future__ import annotations
 
@@ -23,17 +24,34 @@ def release_stats(release_dir: Path) -> dict[str, Any]:
         )
     ]
     coverage = [
-        {"what": row["what"].value, "published": int(row["published"].value), "qualifier": row["q"].value,
-         "found": int(row["found"].value)}
+        {"what": row["what"].value,
+         "published": int(row["published"].value) if row["published"] is not None else None,
+         "qualifier": row["q"].value if row["q"] is not None else "", "found": int(row["found"].value)}
         for row in store.query(
             f"PREFIX heg: <{space.heg}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-            f"SELECT ?what ?published ?q ?found WHERE {{ GRAPH <{meta}> {{ ?c a heg:Coverage ; "
-            "skos:notation ?what ; heg:publishedCount ?published ; heg:countQualifier ?q ; "
-            "heg:foundCount ?found } } ORDER BY ?what"
+            f"SELECT ?what ?published ?q ?found WHERE {{ GRAPH <{meta}> {{ ?release heg:coverage ?c . "
+            "?c skos:notation ?what ; heg:foundCount ?found . OPTIONAL { ?c heg:publishedCount ?published } "
+            "OPTIONAL { ?c heg:countQualifier ?q } } } ORDER BY ?what"
         )
     ]
     return {"version": release.manifest["version"], "built_at": release.manifest["built_at"],
-            "triples": release.manifest["triples"], "classes": classes, "coverage": coverage}
+            "triples": release.manifest["triples"], "classes": classes, "coverage": coverage,
+            "practice_links": practice_links(store, data, space)}
+
+
+def practice_links(store, data: str, space: IRISpace) -> dict[str, dict[str, int]]:
+    """Links between case studies and practices in the data graph: ``published`` (tags the guide
+    shows, the direct heg:advancesPractice triples) and ``inferred`` (curators' classifications,
+    heg:CaseStudyPracticeLink nodes with heg:inferred true), each with how many case studies they cover."""
+    prologue = f"PREFIX heg: <{space.heg}> "
+    published = next(iter(store.query(
+        prologue + f"SELECT (COUNT(*) AS ?links) (COUNT(DISTINCT ?cs) AS ?cases) WHERE {{ GRAPH <{data}> "
+        "{ ?cs heg:advancesPractice ?practice } }")))
+    inferred = next(iter(store.query(
+        prologue + f"SELECT (COUNT(DISTINCT ?link) AS ?links) (COUNT(DISTINCT ?cs) AS ?cases) WHERE {{ "
+        f"GRAPH <{data}> {{ ?link a heg:CaseStudyPracticeLink ; heg:inferred true ; heg:linkedCaseStudy ?cs }} }}")))
+    return {name: {"links": int(row["links"].value), "case_studies": int(row["cases"].value)}
+            for name, row in (("published", published), ("inferred", inferred))}
 
 
 def _curie(iri: str, space: IRISpace) -> str:
@@ -53,7 +71,15 @@ def render_stats(figures: dict[str, Any], as_json: bool = False) -> str:
     lines += [f"  {row['class']:<36} {row['instances']:>6}" for row in figures["classes"]]
     lines += ["", "coverage against the guide's published counts:"]
     for row in figures["coverage"]:
+        if row["published"] is None:
+            lines.append(f"  {row['what']:<42} found {row['found']:>4} (the guide states no count)")
+            continue
         sign = "" if row["qualifier"] == "exact" else "+"
         share = f"{row['found'] / row['published']:.0%}" if row["published"] else "n/a"
-        lines.append(f"  {row['what']:<20} found {row['found']:>4} of {row['published']}{sign} published ({share})")
+        lines.append(f"  {row['what']:<42} found {row['found']:>4} of {row['published']}{sign} published ({share})")
+    links = figures["practice_links"]
+    lines += ["", "case-study practice links (data graph), published and inferred apart:"]
+    for name, what in (("published", "published tags (heg:advancesPractice)"),
+                       ("inferred", "inferred by curators (heg:inferred true)")):
+        lines.append(f"  {what:<42} {links[name]['links']:>4} links, {links[name]['case_studies']:>3} case studies")
     return "\n".join(lines)

@@ -18,7 +18,7 @@ SHAPES_FILE = ROOT / "shapes" / "heg-shapes.ttl"
 DATA_MODEL = ROOT / "docs" / "data-model.md"
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/health-equity-guide/ontology")
-VERSION_IRI = URIRef("https://w3id.org/health-equity-guide/ontology/0.1.0")
+VERSION_IRI = URIRef("https://w3id.org/health-equity-guide/ontology/0.2.0")
 VANN = Namespace("http://purl.org/vocab/vann/")
 # a plain Namespace: pytest's collection probes module attributes, and rdflib's closed XSD warns on that
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -30,7 +30,8 @@ EXPECTED_TYPES: dict[str, URIRef] = {
         name: OWL.Class
         for name in (
             "Edition PracticeCategory PracticeStage StrategicPractice KeyAction PracticePlacement "
-            "CrosswalkMapping CaseStudy Resource HealthDepartment RetiredResource"
+            "CrosswalkMapping CaseStudyPracticeLink CaseStudy Resource HealthDepartment RetiredResource "
+            "PracticeLinkCoverage"
         ).split()
     },
     **{
@@ -38,7 +39,8 @@ EXPECTED_TYPES: dict[str, URIRef] = {
         for name in (
             "edition keyAction actionOf placedPractice placedIn confidence mapsFrom mapsTo mappingStrength "
             "unverifiedUrl healthDepartment jurisdictionLevel advancesPractice partner inferredProperty "
-            "resourceType supportsPractice coversCategory caseStudy evidenceLevel organizationKind placeType"
+            "resourceType supportsPractice coversCategory caseStudy evidenceLevel organizationKind placeType "
+            "linkedCaseStudy linkedPractice evidence"
         ).split()
     },
     **{
@@ -62,6 +64,10 @@ EXPECTED_AXIOMS = [
     (HEG.HealthDepartment, RDFS.subClassOf, SCHEMA.GovernmentOrganization),
     (HEG.PracticePlacement, RDFS.subClassOf, PROV.Entity),
     (HEG.CrosswalkMapping, RDFS.subClassOf, PROV.Entity),
+    (HEG.CaseStudyPracticeLink, RDFS.subClassOf, PROV.Entity),
+    (HEG.linkedCaseStudy, RDFS.range, HEG.CaseStudy),
+    (HEG.linkedPractice, RDFS.range, HEG.StrategicPractice),
+    (HEG.evidence, RDFS.subPropertyOf, DCTERMS.source),
     (HEG.keyAction, OWL.inverseOf, HEG.actionOf),
     (HEG.healthDepartment, RDFS.range, HEG.HealthDepartment),
     (HEG.advancesPractice, RDFS.range, HEG.StrategicPractice),
