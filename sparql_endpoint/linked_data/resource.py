@@ -75,6 +75,11 @@ class Resource:
         return self.property_labels.get(prop, prop)
 
 
+#: The two ends of a qualified relation (placement, crosswalk mapping, practice link), which name it when it
+#: has no label of its own: "Rhode Island Braids Funding... -> Allocate Resources".
+QUALIFIED_ENDS = (("linkedCaseStudy", "linkedPractice"), ("placedPractice", "placedIn"), ("mapsFrom", "mapsTo"))
+
+
 def label_of(subject: str, by_subject: dict[str, dict[str, list[Any]]]) -> str:
     props = by_subject.get(subject, {})
     for prop in LABEL_PROPERTIES:
@@ -84,6 +89,13 @@ def label_of(subject: str, by_subject: dict[str, dict[str, list[Any]]]) -> str:
     for prop in LABEL_PROPERTIES:
         if props.get(prop):
             return props[prop][0].value
+    by_name = {p.rsplit("#", 1)[-1]: values for p, values in props.items() if "ontology#" in p}
+    for start, end in QUALIFIED_ENDS:
+        if by_name.get(start) and by_name.get(end):
+            ends = [by_name[name][0] for name in (start, end)]
+            if all(isinstance(e, ox.NamedNode) for e in ends):
+                return " \u2192 ".join(label_of(e.value, {k: v for k, v in by_subject.items() if k != subject})
+                                        for e in ends)
     tail = re.split(r"[#/]", subject.rstrip("/"))[-1]
     return tail or subject
 

@@ -34,10 +34,17 @@ def home_context(root: str) -> dict[str, Any]:
   VALUES ?class { heg:StrategicPractice heg:KeyAction heg:CaseStudy heg:Resource org:Organization
                   heg:HealthDepartment schema:AdministrativeArea heg:CrosswalkMapping }
   ?s a ?class . OPTIONAL { ?class rdfs:label ?label } } GROUP BY ?class ?label ORDER BY DESC(?n)""")
-    coverage = _rows(f"""SELECT ?what ?published ?qualifier ?found ?source WHERE {{
+    rows = _rows(f"""SELECT ?what ?published ?qualifier ?found ?source ?links WHERE {{
   <{release_iri}> heg:coverage ?c . ?c skos:notation ?what ; heg:foundCount ?found .
   OPTIONAL {{ ?c heg:publishedCount ?published }} OPTIONAL {{ ?c heg:countQualifier ?qualifier }}
-  OPTIONAL {{ ?c dcterms:source ?source }} }} ORDER BY ?what""")
+  OPTIONAL {{ ?c dcterms:source ?source }} BIND(EXISTS {{ ?c a heg:PracticeLinkCoverage }} AS ?links) }}
+  ORDER BY ?what""")
+    coverage = [row for row in rows if row["links"] == "false"]
+    # case-study practice links: the guide's own tags and curators' inferred links, counted apart
+    links = {row["what"]: int(row["found"]) for row in rows if row["links"] == "true"}
+    practice_links = {kind: {"links": links.get(f"practice-links-{kind}", 0),
+                             "case_studies": links.get(f"case-studies-with-{kind}-practice-links", 0)}
+                      for kind in ("published", "inferred")}
     license_iri = dataset.first(DCTERMS + "license") and dataset.values(DCTERMS + "license")[0].term.value
     files = [f for f in release_files(release.path) if not f["path"].endswith(".gz")]
     distributions = [{"name": f["path"], "encodingFormat": f["media_type"], "contentSize": str(f["bytes"]),
@@ -50,6 +57,7 @@ def home_context(root: str) -> dict[str, Any]:
         date_published=release.built_at[:10], distributions=distributions, catalog_url=f"{root}/catalog",
         keywords=sorted(v.text for v in dataset.values(DCAT + "keyword")))
     return {"dataset": dataset, "current": current, "counts": counts, "coverage": coverage,
+            "practice_links": practice_links,
             "license_iri": license_iri, "creator": creator, "jsonld": markup, "release": release,
             "gaps": sorted(v.text for v in dataset.heg_values("knownGap"))}
 
@@ -65,6 +73,19 @@ def practices_context() -> dict[str, Any]:
   ?group skos:prefLabel ?groupLabel ; a ?kindClass . VALUES (?kindClass ?kind) {
     (heg:PracticeCategory "category") (heg:PracticeStage "stage") }
   OPTIONAL { ?group schema:position ?position } }""")
+    cases = {row["practice"]: row for row in _rows("""SELECT ?practice (COUNT(DISTINCT ?pub) AS ?published)
+       (COUNT(DISTINCT ?inf) AS ?inferred) WHERE { ?practice a heg:StrategicPractice .
+  OPTIONAL { ?pub heg:advancesPractice ?practice }
+  OPTIONAL { ?link a heg:CaseStudyPracticeLink ; heg:linkedPractice ?practice ; heg:inferred true ;
+                   heg:linkedCaseStudy ?inf } } GROUP BY ?practice""")}
+    base = get_state().release.base_iri
+
+    def case_counts(practice: str) -> dict[str, Any]:
+        """Case studies linked to a practice: published tags and inferred links, counted apart."""
+        row = cases.get(practice, {})
+        return {"published_cases": int(row.get("published", 0)), "inferred_cases": int(row.get("inferred", 0)),
+                "cases_href": "/case-studies?practice=" + practice[len(base) + 3:]}
+
     unplaced = _rows("""SELECT ?edition ?editionTitle ?practice ?label WHERE {
   ?practice a heg:StrategicPractice ; skos:prefLabel ?label ; skos:inScheme ?edition .
   ?edition dcterms:title ?editionTitle .
@@ -78,11 +99,13 @@ def practices_context() -> dict[str, Any]:
             "position": int(row.get("position", 99)), "practices": []})
         group["practices"].append({"label": row["label"], "href": _href(row["practice"]),
                                    "inferred": row.get("inferred") == "true",
-                                   "confidence": row.get("confidence", ""), "basis": row.get("basis", "")})
+                                   "confidence": row.get("confidence", ""), "basis": row.get("basis", ""),
+                                   **case_counts(row["practice"])})
     for row in unplaced:
         edition = editions.setdefault(row["edition"], {"title": row["editionTitle"], "groups": {},
                                                        "href": _href(row["edition"]), "unplaced": []})
-        edition["unplaced"].append({"label": row["label"], "href": _href(row["practice"])})
+        edition["unplaced"].append({"label": row["label"], "href": _href(row["practice"]),
+                                    **case_counts(row["practice"])})
     for edition in editions.values():
         edition["groups"] = sorted(edition["groups"].values(), key=lambda g: (g["position"], g["label"]))
         for group in edition["groups"]:
