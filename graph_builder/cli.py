@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from heg_core.cli import fail
 from heg_core.namespaces import DEFAULT_BASE
 from heg_core.project import Project, find_project
 from heg_core.release import read_manifest
@@ -35,7 +36,7 @@ def _fail(error: HegError) -> None:
                    "(the full SHACL report: heg validate -v).", err=True)
         logging.getLogger(__name__).info("SHACL report:\n%s", error.report_text)
     else:
-        click.echo(f"error: {error}", err=True)
+        fail(error)
     sys.exit(error.exit_code)
 
 
@@ -218,8 +219,7 @@ def publish_command(to: str, graphs: tuple[str, ...], release_dir: Path | None, 
         report = publish_release(release_dir, endpoints, graphs=names, retries=retries, timeout=timeout,
                                  echo=lambda line: click.echo(line, err=True))
     except HegError as error:
-        click.echo(f"heg publish: {error}", err=True)
-        sys.exit(error.exit_code)
+        fail(error)
     total = sum(report.triples.values())
     click.echo(f"published release {report.version}: {len(report.graphs)} graph(s), {total} triples, "
                f"live in {report.seconds:.1f} s")

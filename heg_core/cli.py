@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 from importlib.metadata import entry_points
+from typing import NoReturn
 
 import click
 
@@ -51,11 +52,13 @@ def main(verbose: bool) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-def fail(command: str, error: HegError) -> None:
-    """Report ``error`` on standard error and exit with its code (the one way commands fail)."""
+def fail(error: HegError) -> NoReturn:
+    """Report ``error`` on standard error, as ``heg COMMAND: message`` and its hint, and exit with its code:
+    the one way every command fails."""
+    context = click.get_current_context(silent=True)
+    name = f"heg {context.info_name}" if context is not None and context.info_name != "heg" else "heg"
     text = error.message or str(error)
-    click.echo(f"heg {command}: {text}", err=True)
-    hint = error.hint if error.hint != HegError.hint else ""
-    if hint and hint not in text:
-        click.echo(f"  {hint}", err=True)
+    click.echo(f"{name}: {text}", err=True)
+    if error.hint and error.hint != HegError.hint and error.hint not in text:
+        click.echo(f"  {error.hint}", err=True)
     sys.exit(error.exit_code)

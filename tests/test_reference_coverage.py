@@ -529,7 +529,7 @@ def test_place_containment():
 
 # --- dataset -------------------------------------------------------------------------------------------
 def test_dataset():
-    assert DATASET["version"] == "2026.11.0"
+    assert DATASET["version"] == "2026.12.0"
     assert DATASET["license"] == "https://creativecommons.org/licenses/by/4.0/"
     publisher = DATASET.get("publisher", "")
     assert "human impact partners" not in publisher.lower() and publisher != "human-impact-partners", \

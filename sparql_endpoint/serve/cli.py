@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
 
+from heg_core.cli import fail
 from heg_core.errors import ConfigError
 from heg_core.project import find_project
 from heg_core.release import load_release
@@ -119,8 +119,7 @@ def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev:
         release = load_release(checked["RELEASE_DIR"], require_store=NEEDS_LOCAL_STORE[checked["STORE_KIND"]])
         releases_dir(checked, release.path)
     except ConfigError as exc:
-        click.echo(f"heg serve: {exc.message}\n  {exc.hint}", err=True)
-        sys.exit(2)
+        fail(exc)
     source = f" from the store {checked['STORE_URL']}" if checked["STORE_KIND"] == "remote" else ""
     click.echo(f"Serving release {release.version} ({release.path}){source} at http://{host}:{port}/sparql",
                err=True)

@@ -52,7 +52,7 @@ CLIENTS = [
 ]
 
 PATHS = [PRACTICE, "/id/case-study/alameda-county-advances-equitable-housing-policies", "/id/dataset",
-         "/id/release/2026.11.0", "/ontology", "/graph/data", "/id/topic/housing"]
+         "/id/release/{version}", "/ontology", "/graph/data", "/id/topic/housing"]
 EXTENSIONS = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "jsonld",
               "application/n-triples": "nt", "application/rdf+xml": "rdf"}
 RDFLIB_FORMAT = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
@@ -60,7 +60,7 @@ RDFLIB_FORMAT = {"text/turtle": "turtle", "application/ld+json": "json-ld", "app
 
 
 def _path(path: str, client) -> str:
-    if path == "/id/release/2026.11.0":
+    if path == "/id/release/{version}":
         return "/id/release/" + state_of(client.application).store.release.version
     return path
 
