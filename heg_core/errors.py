@@ -33,7 +33,7 @@ class ConfigError(HegError):
 
     exit_code = 2
     title = "Configuration error"
-    hint = "Fix the option or setting named in the message (see docs/endpoint.md and `heg --help`)."
+    hint = "Fix the option or setting named in the message (`heg COMMAND --help` lists the options; the server's settings are in docs/endpoint.md)."
 
 
 class ReleaseError(ConfigError):
