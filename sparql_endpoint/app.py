@@ -26,8 +26,8 @@ from .stores import STORE_KINDS
 
 log = logging.getLogger(__name__)
 
-EXPOSED_HEADERS = ("ETag, Link, Content-Location, X-Result-Rows, X-Result-Capped, Retry-After, Content-Encoding, "
-                   "Repr-Digest")
+EXPOSED_HEADERS = ("ETag, Link, Content-Location, X-Result-Rows, X-Result-Capped, X-Graphs-Not-In-Dataset, "
+                   "Retry-After, Content-Encoding, Repr-Digest")
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Flask:

@@ -40,10 +40,6 @@ class ServiceNotAllowed(BadRequest):
     title = "SERVICE not allowed"
 
 
-class GraphNotInRelease(BadRequest):
-    title = "Graph not in this dataset"
-
-
 class QueryTooComplex(BadRequest):
     title = "Query too complex"
 

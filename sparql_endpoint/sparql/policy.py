@@ -8,7 +8,8 @@ pyoxigraph's parser does (no ``\\u`` pre-unescaping outside strings and IRIs), a
 - an update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, ...) is refused as read-only (403);
 - ``SERVICE`` is refused unless its IRI, resolved through ``PREFIX``/``BASE``, is on the allow-list; a
   variable service IRI is refused;
-- ``FROM`` / ``FROM NAMED`` may only name graphs of the release;
+- ``FROM`` / ``FROM NAMED`` are recorded (resolved like every IRI, against the query's ``BASE`` or else the
+  endpoint's URL): a graph the release does not hold is an empty graph, and is never fetched;
 - nesting deeper than the configured limit is refused (pyoxigraph's parser overflows its stack on very
   deep nesting).
 
@@ -21,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from ..errors import GraphNotInRelease, QueryTooComplex, ReadOnly, ServiceNotAllowed
-from .tokens import Resolver, Token, position, tokenize
+from ..errors import QueryTooComplex, ReadOnly, ServiceNotAllowed
+from .tokens import Resolver, Token, is_relative, position, tokenize
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
@@ -39,6 +40,7 @@ class QueryInfo:
     from_graphs: list[str] = field(default_factory=list)
     from_named_graphs: list[str] = field(default_factory=list)
     max_depth: int = 0
+    relative_iris: bool = False  # it has an IRI that resolves against the endpoint's URL (no BASE of its own)
 
 
 @dataclass
@@ -47,7 +49,6 @@ class Scan:
 
     text: str
     tokens: list[Token]
-    release_graphs: Collection[str]
     service_allowlist: Collection[str]
     max_nesting: int
     info: QueryInfo = field(default_factory=QueryInfo)
@@ -140,7 +141,9 @@ def service(scan: Scan, i: int) -> int:
 
 
 def from_clause(scan: Scan, i: int) -> int:
-    """``FROM [NAMED] <iri>`` may only name a graph of the release (nothing is ever fetched)."""
+    """``FROM [NAMED] <iri>``: recorded, so the dataset is given to the store explicitly (a graph the release
+    does not hold is an empty graph; nothing is ever fetched). An IRI that does not resolve is left to the
+    parser, which reports it."""
     j = i + 1
     named_token = scan.token(j)
     named = named_token is not None and named_token.keyword == "NAMED"
@@ -148,15 +151,8 @@ def from_clause(scan: Scan, i: int) -> int:
         j += 1
     target = scan.token(j)
     iri = scan.resolver.iri(target) if target else None
-    clause = "FROM NAMED" if named else "FROM"
-    if iri is None or iri not in scan.release_graphs:
-        shown = f"<{iri}>" if iri else (target.text if target else "nothing")
-        raise GraphNotInRelease(
-            f"{clause} {shown} (at {scan.where(scan.tokens[i])}) is not a graph of this dataset; "
-            "this endpoint never fetches remote graphs.",
-            hint="Use one of the dataset's graphs: " + ", ".join(f"<{g}>" for g in sorted(scan.release_graphs))
-                 + "; or drop the clause to query their union.", graph=iri or "")
-    (scan.info.from_named_graphs if named else scan.info.from_graphs).append(iri)
+    if iri is not None:
+        (scan.info.from_named_graphs if named else scan.info.from_graphs).append(iri)
     return j
 
 
@@ -183,26 +179,24 @@ def rule_for(scan: Scan, token: Token) -> Rule | None:
     return KEYWORD_RULES.get(keyword)
 
 
-def check_query(text: str, *, release_graphs: Collection[str], service_allowlist: Collection[str],
-                max_nesting: int) -> QueryInfo:
-    """Raise the matching error if ``text`` is an update or reaches outside the release; else describe it."""
-    scan = Scan(text, list(tokenize(text)), release_graphs, service_allowlist, max_nesting)
+def check_query(text: str, *, service_allowlist: Collection[str], max_nesting: int, base: str = "") -> QueryInfo:
+    """Raise the matching error if ``text`` is an update or would reach outside the release; else describe
+    it. ``base``: what relative IRIs resolve against before the query's own ``BASE`` (the endpoint's URL)."""
+    scan = Scan(text, list(tokenize(text)), service_allowlist, max_nesting)
+    scan.resolver.base = base or None
     i = 0
     while i < len(scan.tokens):
-        rule = rule_for(scan, scan.tokens[i])
+        token = scan.tokens[i]
+        if token.kind == "iri" and scan.resolver.base == (base or None) and is_relative(token):
+            scan.info.relative_iris = True
+        rule = rule_for(scan, token)
         if rule is not None:
             i = rule(scan, i)
         i += 1
     return scan.info
 
 
-def check_graph_parameters(default_graphs: list[str], named_graphs: list[str],
-                           release_graphs: Collection[str]) -> None:
-    """``default-graph-uri`` / ``named-graph-uri`` may only name graphs of the release."""
-    for parameter, graphs in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
-        for graph in graphs:
-            if graph not in release_graphs:
-                raise GraphNotInRelease(
-                    f"{parameter}={graph} is not a graph of this dataset.",
-                    hint="Use one of: " + ", ".join(sorted(release_graphs)) + "; or leave the parameter out "
-                         "to query their union.", graph=graph)
+def graphs_not_in(release_graphs: Collection[str], *graph_lists: list[str]) -> list[str]:
+    """The graph IRIs of a dataset description that the release does not hold (each read as an empty
+    graph; the answer names them in ``X-Graphs-Not-In-Dataset``)."""
+    return sorted({g for graphs in graph_lists for g in graphs if g not in release_graphs})

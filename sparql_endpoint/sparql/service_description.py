@@ -117,8 +117,16 @@ def describe(config: Mapping[str, Any], release: Release, endpoint_url: str,
         add(service, SD + "resultFormat", n(fmt.formats_iri))
     add(service, DCTERMS + "title", ox.Literal(f"Health Equity Guide SPARQL endpoint, release {release.version}"))
     add(service, DCTERMS + "description", ox.Literal(
-        "Read-only SPARQL 1.1 endpoint: updates, LOAD and SERVICE outside the allow-list are refused; "
-        "FROM and FROM NAMED may only name the graphs of the release."))
+        "Read-only SPARQL 1.1 endpoint: updates, LOAD and SERVICE outside the allow-list are refused. A graph "
+        "that the release does not hold, named by FROM, FROM NAMED, default-graph-uri or named-graph-uri, is "
+        "an empty graph and is never fetched (the answer lists such graphs in X-Graphs-Not-In-Dataset). "
+        "Relative IRIs resolve against this endpoint's URL unless the query sets its own BASE."))
+    add(service, ns + "relativeIRIBase", service)
+    out.append(ox.Triple(n(ns + "relativeIRIBase"), a, n(RDF + "Property")))
+    add(n(ns + "relativeIRIBase"), RDFS + "label", ox.Literal("base of relative IRIs", language="en"))
+    add(n(ns + "relativeIRIBase"), RDFS + "comment", ox.Literal(
+        "The IRI that relative IRIs of a query resolve against when the query has no BASE of its own.",
+        language="en"))
 
     dataset = ox.BlankNode()
     add(service, SD + "defaultDataset", dataset)

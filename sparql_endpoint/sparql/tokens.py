@@ -90,3 +90,8 @@ class Resolver:
 def unescape_iri(value: str) -> str:
     return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
                   lambda m: chr(int(m.group(1) or m.group(2), 16)), value)
+
+
+def is_relative(token: Token) -> bool:
+    """An IRI token without a scheme (``<x>``, ``<../y>``, ``<>``): it resolves against the base."""
+    return token.kind == "iri" and not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", unescape_iri(token.text[1:-1]))

@@ -15,10 +15,11 @@ class Job:
     query: str
     format_key: str
     max_rows: int
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    union_default_graph: bool = True
+    default_graphs: tuple[str, ...] = ()  # with named_graphs, the dataset when union_default_graph is False:
+    named_graphs: tuple[str, ...] = ()  # exactly these graphs (an empty list is empty)
+    union_default_graph: bool = True  # no dataset given: the default graph is the union of every graph
     prefixes: dict[str, str] = field(default_factory=dict)
+    base_iri: str = ""  # relative IRIs of the query resolve against it (the endpoint's URL); its own BASE wins
 
 
 @dataclass(frozen=True)

@@ -57,14 +57,13 @@ def _limit_memory(megabytes: int) -> None:
 def run_job(store: Any, job: Job) -> tuple[str, Any]:
     import pyoxigraph as ox
 
-    kwargs: dict[str, Any] = {}
-    if job.default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    elif job.union_default_graph:
-        kwargs["use_default_graph_as_union"] = True
-    if job.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    kwargs: dict[str, Any] = {"base_iri": job.base_iri} if job.base_iri else {}
     try:
+        if job.union_default_graph:
+            kwargs["use_default_graph_as_union"] = True
+        else:  # a dataset was given: exactly those graphs (no named graphs listed: none)
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
         results = store.query(job.query, **kwargs)
         body, rows, capped = serialize(results, job.format_key, job.max_rows, job.prefixes)
     except SyntaxError as exc:

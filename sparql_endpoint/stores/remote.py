@@ -120,7 +120,9 @@ class RemoteStore:
         self._admission = threading.BoundedSemaphore(concurrency + queue_size)
         graphs = tuple(sorted(release.graph_iris))
         self._union = [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
-        self._all_named = [("named-graph-uri", g) for g in graphs]
+        #: what a graph the release does not hold is sent as: a graph of our own space that no store holds,
+        #: so the store reads an empty graph and never sees (or fetches) the IRI the client named
+        self.absent_graph = release.base_iri + "graph/not-in-this-dataset"
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> RemoteStore:
@@ -183,13 +185,14 @@ class RemoteStore:
                           headers={"Retry-After": str(self.retry_after)})
 
     def _dataset(self, job: Job) -> list[tuple[str, str]]:
-        """The protocol's dataset parameters that give the store the dataset the local store would use."""
-        if job.default_graphs:
-            named = [("named-graph-uri", g) for g in job.named_graphs] or self._all_named
-            return [("default-graph-uri", g) for g in job.default_graphs] + named
-        if job.named_graphs:
-            return [("named-graph-uri", g) for g in job.named_graphs]
-        return self._union if job.union_default_graph else []
+        """The protocol's dataset parameters that give the store the dataset the local store uses: the union
+        of the release's graphs, or exactly the graphs given (by the client's parameters or the query's
+        FROM clauses; the protocol's parameters override those clauses at the store too)."""
+        if job.union_default_graph:
+            return self._union
+        known = self.release.graph_iris
+        return ([("default-graph-uri", g if g in known else self.absent_graph) for g in job.default_graphs]
+                + [("named-graph-uri", g if g in known else self.absent_graph) for g in job.named_graphs])
 
     def _timeout(self, timeout: float) -> QueryTimeout:
         return QueryTimeout(
@@ -212,7 +215,10 @@ class RemoteStore:
 
         deadline = time.monotonic() + timeout
         graph = job.format_key in RDF_FORMATS
-        form = [("query", job.query), *self._dataset(job)]
+        # relative IRIs resolve against the endpoint's URL, as locally (the query's own BASE, later, wins);
+        # on the same line, so that the store's syntax errors keep their line numbers
+        query = f"BASE <{job.base_iri}> {job.query}" if job.base_iri else job.query
+        form = [("query", query), *self._dataset(job)]
         headers = {"Accept": ASK_GRAPH if graph else ASK_SOLUTIONS}
         try:
             response = self.session.post(self.url, data=form, headers=headers, stream=True,

@@ -17,7 +17,7 @@ from ..errors import BadRequest, ReadOnly
 from ..http.conditional import etag_of, not_modified
 from ..http.negotiation import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, TABLES, negotiate
 from ..sparql import service_description
-from ..sparql.answer import answer, cache_key, checked
+from ..sparql.answer import answer, cache_key, checked, dataset_of
 from ..sparql.params import HOW_TO_POST, Params, read_params
 from ..sparql.query_page import page_context
 from ..state import get_state
@@ -26,6 +26,10 @@ log = logging.getLogger("sparql_endpoint.query")
 bp = Blueprint("sparql", __name__)
 
 MAX_AGE = "public, max-age=3600"
+#: names the graphs of a dataset description that the release does not hold (read as empty graphs)
+NOT_IN_DATASET = "X-Graphs-Not-In-Dataset"
+#: what a bare GET answers: the Service Description first (no Accept, */*), the query page for browsers
+DESCRIPTION_FORMATS = (*GRAPH_FORMATS, HTML)
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -50,18 +54,22 @@ def answer_query(params: Params) -> Response:
     state = get_state()
     g.query_hash = hashlib.sha256((params.query or "").encode()).hexdigest()[:16]
     g.query_started = time.perf_counter()
-    info = checked(params)
+    base = endpoint_url()
+    info = checked(params, base)
+    dataset = dataset_of(params, info)
     fmt = negotiate(TABLES[info.form], request.accept_mimetypes, params.format)
     headers = {"Vary": "Accept", "Link": f'<{state.release.base_iri}id/dataset>; rel="describedby"'}
+    if dataset.unknown:  # each read as an empty graph, nothing fetched: say so
+        headers[NOT_IN_DATASET] = " ".join(f"<{g}>" for g in dataset.unknown)
     if request.method in ("GET", "HEAD"):  # POST answers are not cacheable
-        etag = etag_of(*cache_key(params, fmt.key))
+        etag = etag_of(*cache_key(params, base, fmt.key))
         headers["Cache-Control"] = MAX_AGE
         cached = not_modified(etag, headers=headers)
         if cached is not None:
             g.query_cache = "etag"
             return cached
         headers["ETag"] = f'"{etag}"'
-    answered = answer(params, info, fmt.key)
+    answered = answer(params, info, dataset, base, fmt.key)
     g.query_cache = answered.cache
     g.query_rows = answered.outcome.rows
     headers["X-Result-Rows"] = str(answered.outcome.rows)
@@ -75,7 +83,7 @@ def answer_query(params: Params) -> Response:
 def describe_service(format_param: str | None) -> Response:
     """A bare GET: the HTML query page for browsers, the Service Description for RDF clients."""
     state = get_state()
-    fmt = negotiate((HTML, *GRAPH_FORMATS), request.accept_mimetypes, format_param)
+    fmt = negotiate(DESCRIPTION_FORMATS, request.accept_mimetypes, format_param)
     example = request.args.get("example") if fmt is HTML else None
     etag = etag_of(state.release.digest, "service", fmt.key, request.base_url, example)
     headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": MAX_AGE}
@@ -86,8 +94,12 @@ def describe_service(format_param: str | None) -> Response:
         body = render_template("sparql_query.html", config=state.config, formats=SOLUTION_FORMATS,
                                **page_context(request.path, example))
         return Response(body, headers=headers, content_type=HTML.content_type)
-    endpoint_url = state.config["PUBLIC_URL"] or request.base_url
-    return Response(service_description.document(endpoint_url, fmt), headers=headers, content_type=fmt.content_type)
+    return Response(service_description.document(endpoint_url(), fmt), headers=headers, content_type=fmt.content_type)
+
+
+def endpoint_url() -> str:
+    """This endpoint's URL: the service's IRI in its description, and the base of relative IRIs."""
+    return get_state().config["PUBLIC_URL"] or request.base_url
 
 
 @bp.after_request

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sparql_endpoint.errors import GraphNotInRelease, QueryTooComplex, ReadOnly, ServiceNotAllowed
-from sparql_endpoint.sparql.policy import check_graph_parameters, check_query, tokenize
+from sparql_endpoint.errors import QueryTooComplex, ReadOnly, ServiceNotAllowed
+from sparql_endpoint.sparql.policy import check_query, graphs_not_in, tokenize
 
 GRAPHS = frozenset({"https://w3id.org/health-equity-guide/graph/data",
                     "https://w3id.org/health-equity-guide/graph/ontology"})
@@ -13,7 +13,7 @@ ALLOWED = ("https://query.example.org/sparql",)
 
 
 def check(text: str, **kw: object):
-    options = {"release_graphs": GRAPHS, "service_allowlist": ALLOWED, "max_nesting": 20, **kw}
+    options = {"service_allowlist": ALLOWED, "max_nesting": 20, **kw}
     return check_query(text, **options)  # type: ignore[arg-type]
 
 
@@ -80,26 +80,34 @@ def test_keywords_in_strings_iris_comments_and_names_are_not_keywords(text: str)
     assert info.form == "SELECT" and info.services == [] and info.from_graphs == []
 
 
-def test_from_and_from_named_only_name_release_graphs() -> None:
+def test_from_and_from_named_are_recorded_resolved_never_refused() -> None:
+    """A dataset clause names graphs; one the release does not hold is an empty graph, never fetched, so the
+    policy records it (resolved as the engine will) instead of refusing it."""
     info = check("PREFIX g: <https://w3id.org/health-equity-guide/graph/> "
                  "SELECT * FROM g:data FROM NAMED <https://w3id.org/health-equity-guide/graph/ontology> { ?s ?p ?o }")
     assert info.from_graphs == ["https://w3id.org/health-equity-guide/graph/data"]
     assert info.from_named_graphs == ["https://w3id.org/health-equity-guide/graph/ontology"]
-    for text in ["SELECT * FROM <http://127.0.0.1:9/g> { ?s ?p ?o }",
-                 "SELECT * FROM NAMED <http://127.0.0.1:9/g> { ?s ?p ?o }",
-                 "BASE <http://127.0.0.1:9/> SELECT * FROM <g> { ?s ?p ?o }",
-                 "CONSTRUCT { ?s ?p ?o } FROM <https://w3id.org/health-equity-guide/graph/nope> WHERE { ?s ?p ?o }"]:
-        with pytest.raises(GraphNotInRelease) as err:
-            check(text)
-        assert "graph/data" in err.value.hint
+    cases = {
+        "SELECT * FROM <http://127.0.0.1:9/g> { ?s ?p ?o }": (["http://127.0.0.1:9/g"], []),
+        "SELECT * FROM NAMED <http://127.0.0.1:9/g> { ?s ?p ?o }": ([], ["http://127.0.0.1:9/g"]),
+        "BASE <http://127.0.0.1:9/> SELECT * FROM <g> { ?s ?p ?o }": (["http://127.0.0.1:9/g"], []),
+        "SELECT * FROM <g> { ?s ?p ?o }": (["http://127.0.0.1:8000/g"], []),  # against the endpoint's URL
+    }
+    for text, (default, named) in cases.items():
+        info = check(text, base="http://127.0.0.1:8000/sparql")
+        assert (info.from_graphs, info.from_named_graphs) == (default, named), text
 
 
-def test_protocol_graph_parameters_only_name_release_graphs() -> None:
-    check_graph_parameters(sorted(GRAPHS), [], GRAPHS)
-    with pytest.raises(GraphNotInRelease):
-        check_graph_parameters(["http://127.0.0.1:9/g"], [], GRAPHS)
-    with pytest.raises(GraphNotInRelease):
-        check_graph_parameters([], ["http://127.0.0.1:9/g"], GRAPHS)
+def test_graphs_not_in_the_release_are_named() -> None:
+    assert graphs_not_in(GRAPHS, sorted(GRAPHS), []) == []
+    assert graphs_not_in(GRAPHS, ["http://127.0.0.1:9/g", *GRAPHS], ["http://127.0.0.1:9/h"]) == [
+        "http://127.0.0.1:9/g", "http://127.0.0.1:9/h"]
+
+
+def test_a_relative_service_iri_resolves_against_the_endpoint_and_is_refused() -> None:
+    with pytest.raises(ServiceNotAllowed) as err:
+        check("SELECT * { SERVICE <other> { ?s ?p ?o } }", base="http://127.0.0.1:8000/sparql")
+    assert "<http://127.0.0.1:8000/other>" in err.value.message
 
 
 def test_nesting_beyond_the_limit_is_refused() -> None:

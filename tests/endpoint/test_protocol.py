@@ -301,3 +301,48 @@ def test_error_bodies_are_plain_text_or_json_by_accept(client) -> None:
     as_json = client.get("/sparql", query_string={"query": "SELECT"}, headers={"Accept": "application/json"})
     assert as_json.mimetype == "application/json"
     assert set(json.loads(as_json.data)["error"]) >= {"status", "title", "message", "hint"}
+
+
+# --------------------------------------------------------------------------- relative IRIs, unknown graphs
+
+
+def test_relative_iris_resolve_against_the_endpoint_url_unless_the_query_has_a_base(client, make_app) -> None:
+    graph = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}", "format": "ntriples"})
+    assert graph.status_code == 200
+    assert graph.data.decode().strip() == ('<http://localhost/s> <http://localhost/p> '
+                                           '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+    bound = client.get("/sparql", query_string={"query": "SELECT ?i WHERE { BIND(<x> AS ?i) }"})
+    assert rows(bound) == [{"i": {"type": "uri", "value": "http://localhost/x"}}]
+    own = client.get("/sparql", query_string={"query": "BASE <http://example.org/a/> SELECT ?i WHERE { BIND(<x> AS ?i) }"})
+    assert rows(own)[0]["i"]["value"] == "http://example.org/a/x"
+    public = make_app(PUBLIC_URL="https://kg.example.org/sparql").test_client()
+    assert rows(public.get("/sparql", query_string={"query": "SELECT ?i WHERE { BIND(<x> AS ?i) }"}))[0]["i"][
+        "value"] == "https://kg.example.org/x"
+
+
+def test_unknown_graphs_are_empty_graphs_named_in_a_header(client, practices: int) -> None:
+    data = BASE + "graph/data"
+    unknown = "http://127.0.0.1:9/nothing-here"
+    for params in ({"query": PRACTICES, "default-graph-uri": [unknown]},
+                   {"query": PRACTICES.replace("WHERE", f"FROM <{unknown}> WHERE")}):
+        response = client.get("/sparql", query_string=params)
+        assert response.status_code == 200 and count(response) == 0
+        assert response.headers["X-Graphs-Not-In-Dataset"] == f"<{unknown}>"
+    mixed = client.get("/sparql", query_string={"query": PRACTICES, "default-graph-uri": [unknown, data]})
+    assert count(mixed) == practices and mixed.headers["X-Graphs-Not-In-Dataset"] == f"<{unknown}>"
+    known = client.get("/sparql", query_string={"query": PRACTICES, "default-graph-uri": [data]})
+    assert "X-Graphs-Not-In-Dataset" not in known.headers
+    named = client.get("/sparql", query_string={"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                                 "named-graph-uri": [unknown]})
+    assert rows(named) == []  # an empty named graph matches no triple pattern
+
+
+def test_a_dataset_given_is_exactly_that_dataset(client) -> None:
+    """default-graph-uri alone (like FROM alone) leaves no named graphs; named-graph-uri alone no default."""
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    only_default = client.get("/sparql", query_string={"query": graphs, "default-graph-uri": BASE + "graph/data"})
+    assert rows(only_default) == []
+    from_only = client.get("/sparql", query_string={"query": graphs.replace("WHERE", f"FROM <{BASE}graph/data> WHERE")})
+    assert rows(from_only) == []
+    only_named = client.get("/sparql", query_string={"query": PRACTICES, "named-graph-uri": BASE + "graph/data"})
+    assert count(only_named) == 0

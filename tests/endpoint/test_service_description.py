@@ -56,6 +56,22 @@ def test_service_description_formats_features_and_dataset(make_app) -> None:
 def test_public_url_names_the_endpoint(make_app) -> None:
     store = description(make_app(PUBLIC_URL="https://kg.example.org/sparql"))
     assert values(store, SD + "endpoint") == {"https://kg.example.org/sparql"}
+    assert values(store, HEGE + "relativeIRIBase") == {"https://kg.example.org/sparql"}
+
+
+def test_the_description_says_how_relative_iris_and_unknown_graphs_are_read(make_app) -> None:
+    store = description(make_app())
+    assert values(store, HEGE + "relativeIRIBase") == {"http://endpoint.test/sparql"}
+    (text,) = {q.object.value for q in store.quads_for_pattern(
+        ox.NamedNode("http://endpoint.test/sparql"), ox.NamedNode("http://purl.org/dc/terms/description"), None)}
+    assert "empty graph" in text and "never fetched" in text and "X-Graphs-Not-In-Dataset" in text
+
+
+@pytest.mark.parametrize("headers", [{}, {"Accept": "*/*"}], ids=["no Accept", "*/*"])
+def test_a_bare_get_without_preference_is_the_description_in_turtle(make_app, headers) -> None:
+    response = make_app().test_client().get("/sparql", headers=headers)
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    assert b"sd:Service" in response.data and response.headers["Vary"] == "Accept"
 
 
 def test_html_page_for_browsers(make_app) -> None:

@@ -27,7 +27,6 @@ def results_store(handler: BaseHTTPRequestHandler) -> None:
 @pytest.mark.parametrize("query,status", [
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", 400),
     ("SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }", 400),
-    ("SELECT * FROM <http://127.0.0.1:9/other> WHERE { ?s ?p ?o }", 400),
     ("INSERT DATA { <http://a> <http://b> <http://c> }", 403),
     ("LOAD <http://127.0.0.1:9/data.ttl>", 403),
 ])
@@ -77,6 +76,61 @@ def test_the_release_dataset_is_stated_to_the_store(make_app: Callable[..., Flas
     graphs = sorted(release.manifest["graphs"].values())
     assert form["query"] == ["SELECT ?x WHERE { ?x ?p ?o }"]
     assert sorted(form["default-graph-uri"]) == graphs and sorted(form["named-graph-uri"]) == graphs
+
+
+@pytest.mark.parametrize("params,default,named", [
+    ({"query": "SELECT * FROM <http://127.0.0.1:9/g> FROM NAMED <GRAPH> WHERE { ?s ?p ?o }"},
+     ["ABSENT"], ["GRAPH"]),
+    ({"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": ["http://127.0.0.1:9/g", "GRAPH"]},
+     ["ABSENT", "GRAPH"], []),
+    ({"query": "SELECT * FROM <GRAPH> WHERE { ?s ?p ?o }", "named-graph-uri": "http://127.0.0.1:9/g"},
+     [], ["ABSENT"]),  # the protocol's parameters override the query's FROM, at the store too
+])
+def test_unknown_graphs_never_reach_the_store(make_app: Callable[..., Flask], release, params, default,
+                                              named) -> None:
+    """A graph the release does not hold is sent as our own empty placeholder graph, so the store never sees
+    (and cannot fetch) the IRI the client named; the dataset is always stated, so the query's FROM clauses
+    cannot make the store fetch anything either."""
+    bodies: list[bytes] = []
+
+    def recording_store(handler: BaseHTTPRequestHandler) -> None:
+        bodies.append(read_body(handler))
+        answer(handler, 200, RESULTS, "application/sparql-results+json")
+
+    data_graph = release.manifest["graphs"]["data"]
+    absent = release.manifest["base_iri"] + "graph/not-in-this-dataset"
+    swap = {"GRAPH": data_graph, "ABSENT": absent}
+
+    def fill(value):
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return value.replace("GRAPH", data_graph)
+
+    with ScriptedServer(recording_store) as store:
+        client = make_app(STORE_KIND="remote", STORE_URL=store.url + "/query").test_client()
+        response = client.get("/sparql", query_string={k: fill(v) for k, v in params.items()})
+        assert response.status_code == 200
+        assert response.headers["X-Graphs-Not-In-Dataset"] == "<http://127.0.0.1:9/g>"
+    form = parse_qs(bodies[0].decode())
+    assert form.get("default-graph-uri", []) == [swap[g] for g in default]
+    assert form.get("named-graph-uri", []) == [swap[g] for g in named]
+    assert "127.0.0.1:9/g" not in "".join(v for k, vs in form.items() if k != "query" for v in vs)
+
+
+def test_relative_iris_resolve_against_the_endpoint_through_the_store_too(make_app: Callable[..., Flask]) -> None:
+    bodies: list[bytes] = []
+
+    def recording_store(handler: BaseHTTPRequestHandler) -> None:
+        bodies.append(read_body(handler))
+        answer(handler, 200, RESULTS, "application/sparql-results+json")
+
+    with ScriptedServer(recording_store) as store:
+        client = make_app(STORE_KIND="remote", STORE_URL=store.url + "/query").test_client()
+        client.get("/sparql", query_string={"query": "SELECT ?i WHERE { BIND(<x> AS ?i) }"})
+        client.get("/sparql", query_string={"query": "BASE <http://example.org/> SELECT ?i WHERE { BIND(<x> AS ?i) }"})
+    sent = [parse_qs(b.decode())["query"][0] for b in bodies]
+    assert sent == ["BASE <http://localhost/sparql> SELECT ?i WHERE { BIND(<x> AS ?i) }",
+                    "BASE <http://example.org/> SELECT ?i WHERE { BIND(<x> AS ?i) }"]  # its own BASE: untouched
 
 
 def test_bearer_token_from_the_environment(make_app: Callable[..., Flask], monkeypatch) -> None:

@@ -189,5 +189,25 @@
   }
 
   yasgui.on("queryResponse", function (instance, tab) { updateDownloads(tab); });
+
+  // --- graphs the query named that this dataset does not hold (answered as empty graphs) -----------
+  function showMissingGraphs(response) {
+    var notice = document.getElementById("heg-graph-notice");
+    var headers = response && response.headers;
+    var missing = headers && typeof headers.get === "function" ? headers.get("X-Graphs-Not-In-Dataset") : null;
+    notice.hidden = !missing;
+    if (missing) {
+      notice.textContent = "Not graphs of this dataset, so read as empty graphs (nothing was fetched): " + missing +
+        ". The dataset's graphs are listed in the service description and on the home page; leave FROM " +
+        "and the graph parameters out to query them all.";
+    }
+  }
+  function watch(tab) {
+    var yasqe = tab && tab.getYasqe();
+    if (!yasqe || yasqe.hegWatched) return;
+    yasqe.hegWatched = true;
+    yasqe.on("queryResponse", function (editor, response) { showMissingGraphs(response); });
+  }
+  yasgui.on("query", function (instance, tab) { watch(tab); });
   yasgui.on("tabSelect", function () { document.getElementById("heg-downloads").hidden = true; });
 })();
