@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from graph_builder.publish import Endpoints, publish_release
 from heg_core.formats import GRAPH_FORMATS, SOLUTION_FORMATS
 from support.loopback import Listener
-from support.remote_servers import OxigraphServer
+from support.remote_servers import OxigraphServer, ScriptedServer, answer, read_body
 from support.serving import free_port, serving
 from heg_core.cli import main
 
@@ -191,3 +191,35 @@ def test_a_format_that_does_not_fit_exits_2_before_anything_is_sent(sparql: str,
         assert listener.connections == 0
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize("status,body,content_type,message", [
+    (401, b"credentials needed", "text/plain", "answered HTTP 401: credentials needed"),
+    (403, b"read-only", "text/plain", "answered HTTP 403: read-only"),
+    (503, b"too busy\ntry later", "text/plain", "answered HTTP 503: too busy / try later"),
+    (200, b"{not json", "application/sparql-results+json", "is not valid application/sparql-results+json"),
+    (200, b"<html></html>", "text/html", "answered text/html, not SPARQL results"),
+])
+def test_a_failing_endpoint_exits_2_with_what_it_said(status: int, body: bytes, content_type: str,
+                                                      message: str) -> None:
+    with ScriptedServer(lambda handler: answer(handler, status, body, content_type)) as server:
+        result = heg_query("ASK {}", "--endpoint", server.url + "/sparql")
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_short_queries_are_sent_by_get_long_ones_posted_and_json_is_asked_first() -> None:
+    bodies: list[bytes] = []
+
+    def handle(handler) -> None:  # type: ignore[no-untyped-def]
+        bodies.append(read_body(handler))
+        answer(handler, 200, b'{"head":{},"boolean":true}', "application/sparql-results+json")
+
+    long = "ASK { # " + "x" * 2000 + "\n}"
+    with ScriptedServer(handle) as server:
+        assert heg_query("ASK {}", "--endpoint", server.url + "/sparql").stdout_bytes == b"true"
+        assert heg_query(long, "--endpoint", server.url + "/sparql", "--format", "json").exit_code == 0
+    (get, _, headers), (post, _, _) = server.requests
+    assert (get, post) == ("GET", "POST") and b"query=ASK" in bodies[1]
+    assert headers["Accept"].startswith("application/sparql-results+json;q=1.0, application/sparql-results+xml")
+    assert headers["User-Agent"].startswith("heg/")
