@@ -164,17 +164,36 @@ def stats(release_dir: Path | None, as_json: bool) -> None:
 @click.command()
 @click.argument("sparql")
 @_release_option
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Ask this SPARQL 1.1 endpoint (its query URL) instead of a release.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Seconds to wait for the endpoint's answer (with --endpoint) [default: 120].")
 @click.option("--format", "fmt", default=None,
               help="Result format: json, csv, tsv, xml (SELECT/ASK); turtle, ntriples, jsonld, rdfxml, "
                    "nquads, trig (CONSTRUCT/DESCRIBE). Default: tsv for SELECT/ASK, turtle for graphs.")
-def query(sparql: str, release_dir: Path | None, fmt: str | None) -> None:
-    """Run a SPARQL query against a release (use - to read the query from standard input)."""
+def query(sparql: str, release_dir: Path | None, endpoint: str | None, timeout: float | None,
+          fmt: str | None) -> None:
+    """Run a SPARQL query against a release, or a SPARQL endpoint with --endpoint (use - to read the query
+    from standard input).
+
+    Exit codes: 0 answered; 1 the query is malformed (or rejected by the endpoint as malformed); 2 usage
+    error, or an endpoint that cannot be reached, does not answer within --timeout, or fails.
+    """
     from .query import run_query
 
     if sparql == "-":
         sparql = sys.stdin.read()
     try:
-        output = run_query(_release_dir(release_dir), sparql, fmt)
+        if endpoint is not None:
+            if release_dir is not None:
+                raise ConfigError("give --endpoint or --release, not both")
+            from .remote_query import DEFAULT_TIMEOUT, run_remote_query
+
+            output = run_remote_query(endpoint, sparql, fmt, timeout or DEFAULT_TIMEOUT)
+        elif timeout is not None:
+            raise ConfigError("--timeout applies to --endpoint only: a release is queried on this machine")
+        else:
+            output = run_query(_release_dir(release_dir), sparql, fmt)
     except HegError as error:
         _fail(error)
         return

@@ -31,6 +31,26 @@ def _format(table: tuple[Format, ...], name: str, kind: str) -> Format:
     return fmt
 
 
+def graph_output(name: str | None) -> Format:
+    """The row of GRAPH_FORMATS that ``--format name`` names (default Turtle); exit 2 when none does."""
+    return _format(GRAPH_FORMATS, name or "turtle", "graph")
+
+
+def solution_output(name: str | None) -> Format:
+    """The row of SOLUTION_FORMATS that ``--format name`` names (default TSV); exit 2 when none does."""
+    return _format(SOLUTION_FORMATS, name or "tsv", "SELECT/ASK")
+
+
+def write_graph(triples: list[ox.Triple], chosen: Format, base_iri: str) -> bytes:
+    """A CONSTRUCT/DESCRIBE answer in ``chosen``: a dataset format puts the triples in its default graph;
+    Turtle uses the prefixes of the IRI space of ``base_iri``."""
+    if chosen.is_dataset:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        return ox.serialize(quads, format=chosen.engine)
+    prefixes = IRISpace(base_iri).turtle_prefixes if chosen.engine == ox.RdfFormat.TURTLE else None
+    return ox.serialize(triples, format=chosen.engine, prefixes=prefixes)
+
+
 def run_query(release_dir: Path, sparql: str, fmt: str | None = None) -> bytes:
     """Answer ``sparql`` and serialize the result in ``fmt`` (see the CLI help for the names)."""
     release = load_release(release_dir, verify=False)
@@ -42,12 +62,5 @@ def run_query(release_dir: Path, sparql: str, fmt: str | None = None) -> bytes:
     except OSError as exc:
         raise QueryError(f"the query could not be evaluated: {exc}") from exc
     if isinstance(results, ox.QueryTriples):
-        chosen = _format(GRAPH_FORMATS, fmt or "turtle", "graph")
-        triples = list(results)
-        if chosen.is_dataset:
-            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-            return ox.serialize(quads, format=chosen.engine)
-        prefixes = IRISpace(release.base_iri).turtle_prefixes if chosen.engine == ox.RdfFormat.TURTLE else None
-        return ox.serialize(triples, format=chosen.engine, prefixes=prefixes)
-    chosen = _format(SOLUTION_FORMATS, fmt or "tsv", "SELECT/ASK")
-    return results.serialize(format=chosen.engine)
+        return write_graph(list(results), graph_output(fmt), release.base_iri)
+    return results.serialize(format=solution_output(fmt).engine)
