@@ -73,6 +73,8 @@ def test_real_clients_get_what_they_asked_for(client, client_name: str, query: s
     (None, "text/turtle"),  # no Accept header at all
     ("text/turtle", "text/turtle"),
     ("application/ld+json", "application/ld+json"), ("application/rdf+xml", "application/rdf+xml"),
+    ("application/n-triples", "application/n-triples"), ("application/n-quads", "application/n-quads"),
+    ("application/trig", "application/trig"),
     (JENA_CONSTRUCT, "text/turtle"),
 ])
 def test_bare_get_is_the_page_for_browsers_and_the_service_description_for_rdf_clients(
@@ -107,3 +109,18 @@ def test_negotiate_unit() -> None:
     assert negotiate((HTML, *GRAPH_FORMATS), parse_accept_header("", MIMEAccept)) is HTML
     with pytest.raises(NotAcceptable):
         negotiate(SOLUTION_FORMATS, parse_accept_header("text/turtle", MIMEAccept))
+
+
+@pytest.mark.parametrize("fmt,accept,expected", [
+    ("html", "text/turtle", "text/html"), ("turtle", FIREFOX, "text/turtle"), ("jsonld", None, "application/ld+json"),
+])
+def test_bare_get_format_parameter_wins_over_accept(client, fmt: str, accept: str | None, expected: str) -> None:
+    response = client.get("/sparql", query_string={"format": fmt}, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200 and response.mimetype == expected
+
+
+def test_bare_get_with_nothing_acceptable_is_406_listing_what_is(client) -> None:
+    response = client.get("/sparql", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    text = response.get_data(as_text=True)
+    assert "text/turtle" in text and "text/html" in text
