@@ -138,3 +138,18 @@ def test_no_request_leaves_the_machine(browser: Browser, served: str) -> None:
     assert any("/sparql?" not in url and url.startswith(served) for url in network)
     others = sorted({urlsplit(url).netloc for url in network} - {ours})
     assert others == [], f"requests left for {others}"
+
+
+def test_graphs_not_in_the_dataset_are_named_on_the_page(browser: Browser, served: str) -> None:
+    """A FROM naming a graph the release does not hold: the answer is empty (200), and the page says which
+    graph it read as empty, from the X-Graphs-Not-In-Dataset header; a plain query clears the notice."""
+    driver = browser.driver
+    driver.get(served)
+    unknown = "http://127.0.0.1:9/not-here"
+    browser.run_in_editor(f"SELECT * FROM <{unknown}> WHERE {{ ?s ?p ?o }} LIMIT 3")
+    notice = browser.wait(lambda d: d.find_element(By.ID, "heg-graph-notice") if d.find_element(
+        By.ID, "heg-graph-notice").is_displayed() else None)
+    assert f"<{unknown}>" in notice.text and "nothing was fetched" in notice.text
+    assert not driver.find_elements(By.CSS_SELECTOR, ".heg-error")
+    browser.run_in_editor("SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    browser.wait(lambda d: not d.find_element(By.ID, "heg-graph-notice").is_displayed())
