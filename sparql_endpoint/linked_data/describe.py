@@ -71,7 +71,7 @@ def graph_triples(graph_iri: str) -> Triples:
     if graph_iri not in release.graph_iris:
         raise BadRequest(f"{graph_iri} is not a graph of this release.")
     key = next(k for k, v in release.graphs.items() if v == graph_iri)
-    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}",
+    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o",
                      max_rows=release.triples.get(key, 0) + 1, one_per_solution=True)
 
 

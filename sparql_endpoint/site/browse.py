@@ -189,7 +189,7 @@ def listing(key: str, args: Mapping[str, str]) -> ListingView:
   {spec.extra}
   {' '.join(clauses)}
   {published}
-}} ORDER BY LCASE(STR(?itemLabel))"""
+}} ORDER BY LCASE(STR(?itemLabel)) ?item"""
     items: dict[str, Item] = {}
     found = select(query)
     for row in found:
