@@ -131,6 +131,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "QUEUE_WAIT": (10.0, _positive_float),
     "RETRY_AFTER": (5, _positive_int),
     "MAX_ROWS": (10000, _positive_int),
+    "SEARCH_LIMIT": (500, _positive_int),  # rows of answer /search shows at most (a page says when it stops there)
     "MAX_REQUEST_BYTES": (1_048_576, _positive_int),
     "MAX_NESTING": (100, _positive_int),
     "WORKER_MEMORY_MB": (2048, _non_negative_int),

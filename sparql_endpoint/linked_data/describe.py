@@ -65,13 +65,14 @@ def describe(iri: str) -> Triples:
 
 
 def graph_triples(graph_iri: str) -> Triples:
-    """Every triple of one named graph of the release."""
+    """Every triple of one named graph of the release, read with a cap of the graph's size in the manifest
+    (plus one), not ``MAX_ROWS``: it is cut only when the store holds more than the release says."""
     release = get_state().release
     if graph_iri not in release.graph_iris:
         raise BadRequest(f"{graph_iri} is not a graph of this release.")
     key = next(k for k, v in release.graphs.items() if v == graph_iri)
-    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}",
-                     max_rows=release.triples.get(key, 0) + 1)
+    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o",
+                     max_rows=release.triples.get(key, 0) + 1, one_per_solution=True)
 
 
 def property_labels(predicates: Iterable[str]) -> dict[str, str]:

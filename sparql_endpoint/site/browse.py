@@ -5,6 +5,9 @@ as a two-letter state code; each is checked against a pattern for its facet befo
 (through :func:`~sparql_endpoint.linked_data.iris.iri_ref`) or a literal (through
 :func:`~sparql_endpoint.linked_data.iris.string_literal`). Free
 search text only ever enters a query as an escaped string literal.
+
+A listing or a search whose answer was cut (the row cap, or the search's own limit, ``SEARCH_LIMIT``) says
+so in ``cuts`` (:class:`~sparql_endpoint.reads.Cut`), which the page shows.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from ..errors import BadRequest
 from ..linked_data.iris import iri_ref, local_path, string_literal
 from ..linked_data.resource import Link
-from ..reads import select
+from ..reads import Cut, cuts, next_rows, select, standalone
 from ..state import get_state
 
 TEXT_PROPERTIES = "dcterms:title dcterms:description skos:prefLabel skos:definition schema:name"
@@ -153,6 +156,7 @@ class ListingView:
     notes: list[str] = field(default_factory=list)
     links: str = "all"  # the link mode (LINK_MODES)
     practice_filtered: bool = False  # a practice, category or stage filter is set
+    cuts: list[Cut] = field(default_factory=list)  # answers of the page that were cut
 
 
 def _id_value(iri: str, base: str) -> str:
@@ -185,9 +189,10 @@ def listing(key: str, args: Mapping[str, str]) -> ListingView:
   {spec.extra}
   {' '.join(clauses)}
   {published}
-}} ORDER BY LCASE(STR(?itemLabel))"""
+}} ORDER BY LCASE(STR(?itemLabel)) ?item"""
     items: dict[str, Item] = {}
-    for row in select(query):
+    found = select(query)
+    for row in found:
         iri = row["item"].value
         if iri not in items:
             label = row["itemLabel"].value if "itemLabel" in row else iri
@@ -196,11 +201,14 @@ def listing(key: str, args: Mapping[str, str]) -> ListingView:
                               row["extra"].value if "extra" in row else "",
                               "published" in row and row["published"].value == "false")
     facets = []
+    cut_options = []
     for facet in spec.facets:
         chosen = (args.get(facet.param) or "").strip()
         options = []
-        for row in select(facet.options.replace("?x a heg:CaseStudy", f"?x a {spec.item_class}")
-                             if facet is TOPIC else facet.options):
+        choices = select((facet.options.replace("?x a heg:CaseStudy", f"?x a {spec.item_class}")
+                          if facet is TOPIC else facet.options) + " ORDER BY ?value")
+        cut_options.append((f"The choices of the {facet.label.lower()} filter", choices))
+        for row in choices:
             value = row["value"].value if facet.is_code else _id_value(row["value"].value, base)
             label = row["label"].value if "label" in row else value
             options.append(Option(value, label, row["group"].value if "group" in row else "", value == chosen))
@@ -209,7 +217,8 @@ def listing(key: str, args: Mapping[str, str]) -> ListingView:
         facets.append(FacetView(facet, list(unique.values()), chosen))
     practice_filtered = any((args.get(f.param) or "").strip() for f in (PRACTICE, CATEGORY))
     return ListingView(spec, list(items.values()), facets, text, bool(clauses) or mode != "all", links=mode,
-                       practice_filtered=practice_filtered)
+                       practice_filtered=practice_filtered,
+                       cuts=cuts((f"The list of {spec.title.lower()}", found), *cut_options))
 
 
 def search_filter(variable: str, text: str) -> str:
@@ -227,18 +236,35 @@ class Hit:
     snippet: str
 
 
-def search(text: str) -> list[Hit]:
-    """Entities of the data graph whose titles, labels, names or descriptions contain ``text``."""
-    release = get_state().release
+class Hits(list[Hit]):
+    """The hits of a search, with ``cuts``: the search stopped at its own limit or at the row cap."""
+
+    def __init__(self, hits: list[Hit], cut: list[Cut]) -> None:
+        super().__init__(hits)
+        self.cuts = cut
+
+
+def search(text: str) -> Hits:
+    """Entities of the data graph whose titles, labels, names or descriptions contain ``text``: the first
+    ``SEARCH_LIMIT`` rows of the answer (one more is asked for, to know whether the search stopped there)."""
+    state = get_state()
+    release = state.release
     base = release.base_iri
+    limit = state.config["SEARCH_LIMIT"]
     query = f"""SELECT ?item ?itemLabel ?typeLabel ?snippet WHERE {{
   GRAPH <{release.graphs['data']}> {{ ?item a ?type . {search_filter('?item', text)} }}
   {_LABEL.replace('{v}', 'item')}
   OPTIONAL {{ ?type rdfs:label ?typeLabel }}
   OPTIONAL {{ ?item dcterms:description|skos:definition ?snippet }}
-}} ORDER BY LCASE(STR(?itemLabel)) LIMIT 500"""
+}} ORDER BY LCASE(STR(?itemLabel)) ?item"""
+    rows = select(f"{query} LIMIT {limit + 1}")
+    cut = None
+    if rows.cut is not None or len(rows) > limit:  # the rest: the same query without the search's limit
+        whole = standalone(query)
+        stop, by = (rows.cut.limit, "cap") if rows.cut is not None else (limit, "limit")
+        cut = Cut(stop, whole, next_rows(whole, stop), by=by)
     hits: dict[str, Hit] = {}
-    for row in select(query):
+    for row in rows[:limit]:
         iri = row["item"].value
         hit = hits.get(iri)
         kind = row["typeLabel"].value if "typeLabel" in row else ""
@@ -248,4 +274,4 @@ def search(text: str) -> list[Hit]:
                             row["snippet"].value if "snippet" in row else "")
         elif kind and not hit.kind:
             hit.kind = kind
-    return list(hits.values())
+    return Hits(list(hits.values()), cuts(("The search results", cut)))

@@ -1,5 +1,8 @@
 """What the site's pages show, read from the release through the app's store: each function returns the
-context of one template (the views in :mod:`sparql_endpoint.views.site` render them)."""
+context of one template (the views in :mod:`sparql_endpoint.views.site` render them).
+
+Every context holds ``cuts``: the answers of the page that the row cap cut (:class:`~sparql_endpoint.reads.Cut`,
+each named as the page calls it), which the page shows with the ``cut_notice`` macro."""
 
 from __future__ import annotations
 
@@ -11,11 +14,11 @@ from ..linked_data import describe as ld
 from ..linked_data.iris import DCAT, DCTERMS, local_path
 from ..linked_data.resource import label_of
 from ..linked_data.schema_org import dataset_jsonld
-from ..reads import select
+from ..reads import Values, cuts, select
 from ..state import get_state
 
 
-def _rows(query: str, max_rows: int | None = None) -> list[dict[str, str]]:
+def _rows(query: str, max_rows: int | None = None) -> Values:
     return select(query, max_rows).values()
 
 
@@ -27,9 +30,11 @@ def home_context(root: str) -> dict[str, Any]:
     """The home page: the dataset, the current release, counts, coverage; ``root`` is the site's URL."""
     release = get_state().release
     base = release.base_iri
-    dataset = ld.describe_resource(base + "id/dataset")
+    dataset_triples = ld.describe(base + "id/dataset")
+    dataset = ld.describe_resource(base + "id/dataset", dataset_triples)
     release_iri = base + "id/release/" + release.version
-    current = ld.describe_resource(release_iri)
+    current_triples = ld.describe(release_iri)
+    current = ld.describe_resource(release_iri, current_triples)
     counts = _rows("""SELECT ?class ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {
   VALUES ?class { heg:StrategicPractice heg:KeyAction heg:CaseStudy heg:Resource org:Organization
                   heg:HealthDepartment schema:AdministrativeArea heg:CrosswalkMapping }
@@ -59,7 +64,10 @@ def home_context(root: str) -> dict[str, Any]:
     return {"dataset": dataset, "current": current, "counts": counts, "coverage": coverage,
             "practice_links": practice_links,
             "license_iri": license_iri, "creator": creator, "jsonld": markup, "release": release,
-            "gaps": sorted(v.text for v in dataset.heg_values("knownGap"))}
+            "gaps": sorted(v.text for v in dataset.heg_values("knownGap")),
+            "cuts": cuts(("The description of the dataset", dataset_triples),
+                         ("The description of this release", current_triples),
+                         ("The counts per kind", counts), ("The coverage table", rows))}
 
 
 def practices_context() -> dict[str, Any]:
@@ -72,12 +80,13 @@ def practices_context() -> dict[str, Any]:
   ?practice skos:prefLabel ?label ; skos:inScheme ?edition . ?edition dcterms:title ?editionTitle .
   ?group skos:prefLabel ?groupLabel ; a ?kindClass . VALUES (?kindClass ?kind) {
     (heg:PracticeCategory "category") (heg:PracticeStage "stage") }
-  OPTIONAL { ?group schema:position ?position } }""")
-    cases = {row["practice"]: row for row in _rows("""SELECT ?practice (COUNT(DISTINCT ?pub) AS ?published)
+  OPTIONAL { ?group schema:position ?position } } ORDER BY ?practice ?group""")
+    case_rows = _rows("""SELECT ?practice (COUNT(DISTINCT ?pub) AS ?published)
        (COUNT(DISTINCT ?inf) AS ?inferred) WHERE { ?practice a heg:StrategicPractice .
   OPTIONAL { ?pub heg:advancesPractice ?practice }
   OPTIONAL { ?link a heg:CaseStudyPracticeLink ; heg:linkedPractice ?practice ; heg:inferred true ;
-                   heg:linkedCaseStudy ?inf } } GROUP BY ?practice""")}
+                   heg:linkedCaseStudy ?inf } } GROUP BY ?practice ORDER BY ?practice""")
+    cases = {row["practice"]: row for row in case_rows}
     base = get_state().release.base_iri
 
     def case_counts(practice: str) -> dict[str, Any]:
@@ -89,7 +98,7 @@ def practices_context() -> dict[str, Any]:
     unplaced = _rows("""SELECT ?edition ?editionTitle ?practice ?label WHERE {
   ?practice a heg:StrategicPractice ; skos:prefLabel ?label ; skos:inScheme ?edition .
   ?edition dcterms:title ?editionTitle .
-  FILTER NOT EXISTS { ?pl heg:placedPractice ?practice } }""")
+  FILTER NOT EXISTS { ?pl heg:placedPractice ?practice } } ORDER BY ?practice""")
     editions: dict[str, dict[str, Any]] = {}
     for row in placements:
         edition = editions.setdefault(row["edition"], {"title": row["editionTitle"], "groups": {},
@@ -118,10 +127,13 @@ def practices_context() -> dict[str, Any]:
     for row in crosswalk:
         row.update(href=_href(row["mapping"]), oldHref=_href(row["old"]), newHref=_href(row["new"]))
     ordered = sorted(editions.values(), key=lambda e: e["title"])
-    return {"editions": ordered, "crosswalk": crosswalk}
+    return {"editions": ordered, "crosswalk": crosswalk,
+            "cuts": cuts(("The placements of practices in categories and stages", placements),
+                         ("The case-study counts per practice", case_rows),
+                         ("The practices not placed in a group", unplaced), ("The crosswalk table", crosswalk))}
 
 
-def organization_rows() -> list[dict[str, str]]:
+def organizations_context() -> dict[str, Any]:
     rows = _rows("""SELECT ?org ?name ?kind ?hd (GROUP_CONCAT(DISTINCT ?area; separator="; ") AS ?areas) WHERE {
   ?org a org:Organization . OPTIONAL { ?org skos:prefLabel ?name }
   OPTIONAL { ?org heg:organizationKind/skos:prefLabel ?kind }
@@ -129,10 +141,10 @@ def organization_rows() -> list[dict[str, str]]:
   OPTIONAL { ?org schema:areaServed/schema:name ?area } } GROUP BY ?org ?name ?kind ?hd ORDER BY LCASE(?name)""")
     for row in rows:
         row["href"] = _href(row["org"])
-    return rows
+    return {"rows": rows, "cuts": cuts(("The list of organizations", rows))}
 
 
-def place_rows() -> list[dict[str, str]]:
+def places_context() -> dict[str, Any]:
     rows = _rows("""SELECT ?place ?name ?type ?state ?geoid ?within ?withinName WHERE {
   ?place a schema:AdministrativeArea . OPTIONAL { ?place schema:name ?name }
   OPTIONAL { ?place heg:placeType/skos:prefLabel ?type } OPTIONAL { ?place heg:stateCode ?state }
@@ -143,10 +155,10 @@ ORDER BY ?state LCASE(?name)""")
         row["href"] = _href(row["place"])
         if "within" in row:
             row["withinHref"] = _href(row["within"])
-    return rows
+    return {"rows": rows, "cuts": cuts(("The list of places", rows))}
 
 
-def vocabulary_rows() -> list[dict[str, str]]:
+def vocabularies_context() -> dict[str, Any]:
     rows = _rows("""SELECT ?scheme ?title ?definition (COUNT(DISTINCT ?concept) AS ?n) WHERE {
   ?scheme a skos:ConceptScheme . OPTIONAL { ?scheme dcterms:title ?title }
   OPTIONAL { ?scheme skos:definition ?definition }
@@ -154,7 +166,7 @@ def vocabulary_rows() -> list[dict[str, str]]:
 GROUP BY ?scheme ?title ?definition ORDER BY ?title""")
     for row in rows:
         row["href"] = _href(row["scheme"])
-    return rows
+    return {"rows": rows, "cuts": cuts(("The list of vocabularies", rows))}
 
 
 def graph_page(name: str, local: str) -> tuple[str, dict[str, Any]]:
@@ -166,7 +178,7 @@ def graph_page(name: str, local: str) -> tuple[str, dict[str, Any]]:
     result = select(f"""SELECT ?s ?type ?typeLabel ?label WHERE {{
   GRAPH <{graph_iri}> {{ ?s a ?type FILTER(isIRI(?s)) }}
   OPTIONAL {{ ?type rdfs:label ?typeLabel }}
-  OPTIONAL {{ ?s skos:prefLabel|dcterms:title|schema:name|rdfs:label ?label }} }}""",
+  OPTIONAL {{ ?s skos:prefLabel|dcterms:title|schema:name|rdfs:label ?label }} }} ORDER BY ?s ?type""",
                     max_rows=release.triples.get(name, 0) + 1)
     groups: dict[str, dict[str, Any]] = {}
     for row in result.values():
@@ -178,12 +190,13 @@ def graph_page(name: str, local: str) -> tuple[str, dict[str, Any]]:
                       for g in groups.values()), key=lambda g: g["label"].lower())
     return "graph.html", {"name": name, "graph_iri": graph_iri, "local": local, "groups": ordered,
                           "triples": release.triples.get(name, 0), "release": release,
-                          "formats": RESOURCE_FORMATS[1:], "capped": result.capped}
+                          "formats": RESOURCE_FORMATS[1:], "cuts": cuts(("The list of this graph's subjects", result))}
 
 
 def _ontology_page(graph_iri: str, local: str) -> tuple[str, dict[str, Any]]:
     release = get_state().release
-    header = ld.describe_resource(release.base_iri + "ontology")
+    header_triples = ld.describe(release.base_iri + "ontology")
+    header = ld.describe_resource(release.base_iri + "ontology", header_triples)
     terms = _rows(f"""SELECT ?term ?kind ?label ?definition ?example ?domain ?range ?super ?inverse WHERE {{
   GRAPH <{graph_iri}> {{
     ?term a ?kind . VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty rdf:Property }}
@@ -191,10 +204,11 @@ def _ontology_page(graph_iri: str, local: str) -> tuple[str, dict[str, Any]]:
     OPTIONAL {{ ?term skos:example ?example }} OPTIONAL {{ ?term rdfs:domain ?domain FILTER(isIRI(?domain)) }}
     OPTIONAL {{ ?term rdfs:range ?range FILTER(isIRI(?range)) }}
     OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?super FILTER(isIRI(?super)) }}
-    OPTIONAL {{ ?term owl:inverseOf ?inverse }} }} }}""")
+    OPTIONAL {{ ?term owl:inverseOf ?inverse }} }} }} ORDER BY ?term""")
     graphs = " ".join(f"<{release.graphs[k]}>" for k in ("data", "metadata") if k in release.graphs)
-    used = {row["t"]: row for row in _rows(f"""SELECT ?t (COUNT(*) AS ?n) (MIN(STR(?x)) AS ?example) WHERE {{
-  VALUES ?g {{ {graphs} }} GRAPH ?g {{ {{ ?x a ?t }} UNION {{ ?x ?t ?o }} }} }} GROUP BY ?t""")}
+    usage_rows = _rows(f"""SELECT ?t (COUNT(*) AS ?n) (MIN(STR(?x)) AS ?example) WHERE {{
+  VALUES ?g {{ {graphs} }} GRAPH ?g {{ {{ ?x a ?t }} UNION {{ ?x ?t ?o }} }} }} GROUP BY ?t ORDER BY ?t""")
+    used = {row["t"]: row for row in usage_rows}
     by_term: dict[str, dict[str, Any]] = {}
     for row in terms:
         term = by_term.setdefault(row["term"], {"iri": row["term"], "anchor": row["term"].rsplit("#", 1)[-1],
@@ -217,13 +231,15 @@ def _ontology_page(graph_iri: str, local: str) -> tuple[str, dict[str, Any]]:
     classes = sorted((t for t in by_term.values() if t["kind"] == "class"), key=lambda t: t["anchor"])
     props = sorted((t for t in by_term.values() if t["kind"] == "property"), key=lambda t: t["anchor"])
     return "ontology.html", {"header": header, "classes": classes, "properties": props, "local": local,
-                             "formats": RESOURCE_FORMATS[1:], "release": release}
-
-
+                             "formats": RESOURCE_FORMATS[1:], "release": release,
+                             "cuts": cuts(("The description of the ontology", header_triples),
+                                          ("The list of classes and properties", terms),
+                                          ("The counts of how often the data uses each term", usage_rows))}
 
 
 def catalog_page(name: str, local: str) -> tuple[str, dict[str, Any]]:
     """The template and context of ``/catalog``: the catalog the release carries, and every release here."""
     from_graph = ld.graph_triples(get_state().release.graphs[name])
     catalog = ld.describe_resource(get_state().release.base_iri + "catalog", from_graph)
-    return "catalog.html", {"r": catalog, "releases": releases(), "formats": RESOURCE_FORMATS[1:]}
+    return "catalog.html", {"r": catalog, "releases": releases(), "formats": RESOURCE_FORMATS[1:],
+                            "cuts": cuts(("The metadata graph this catalog is read from", from_graph))}

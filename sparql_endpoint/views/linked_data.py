@@ -5,7 +5,8 @@
 representation chosen by ``Accept`` (HTML first), ``Vary: Accept`` and ``Content-Location`` naming the
 format-specific URL (``.html``, ``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``); a suffix or ``?format=``
 overrides ``Accept``. An IRI the graph says nothing about is 404; a retired one (``heg:RetiredResource``)
-is 410 with a pointer to its successor. A description cut by the row cap says so (``X-Result-Capped``).
+is 410 with a pointer to its successor. A description or graph document cut by the row cap says so: the
+HTML in a notice (with the SPARQL that gets the rest), every representation in ``X-Result-Capped: N``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from ..linked_data import describe as ld
 from ..linked_data import rdf
 from ..linked_data.iris import DCTERMS, iri_of_path, is_safe, iri_ref, split_suffix
 from ..linked_data.schema_org import entity_jsonld
-from ..reads import select
+from ..reads import cuts, select
 from ..site import pages
 from ..state import get_state
+from .site import capped_header
 
 bp = Blueprint("dereference", __name__)
 
@@ -45,11 +47,6 @@ def representation_headers(path: str, fmt: Format, suffixed: bool) -> dict[str, 
     if not suffixed:
         headers["Vary"] = "Accept"
     return headers
-
-
-def _capped(headers: dict[str, str], capped: bool) -> None:
-    if capped:
-        headers["X-Result-Capped"] = str(get_state().config["MAX_ROWS"])
 
 
 @bp.route("/id/<path:path>", methods=["GET"])
@@ -85,11 +82,12 @@ def entity(path: str) -> Response:
             headers["Link"] = ", ".join(f'<{s.href}>; rel="successor-version"' for s in successors)
         if fmt is not HTML and not successors:
             raise ResourceGone(f"{iri} was retired.", iri=iri)
-    _capped(headers, getattr(triples, "capped", False))
+    cut = cuts(("The description of this record", triples))
+    headers.update(capped_header(cut))
     if fmt is HTML:
         template = "gone.html" if status == 410 else "entity.html"
         body = render_template(template, r=resource, path=local, formats=RESOURCE_FORMATS[1:],
-                               jsonld=entity_jsonld(resource), capped=getattr(triples, "capped", False))
+                               jsonld=entity_jsonld(resource), cuts=cut)
     else:
         body = rdf.write(triples, fmt)
     response = Response(body, status=status, headers=headers, content_type=fmt.content_type)
@@ -163,7 +161,15 @@ def graph_document(name: str, local: str, ext: str | None,
     if fmt is HTML:
         template, context = (page or pages.graph_page)(name, local)
         body = render_template(template, **context)
+        headers.update(capped_header(context.get("cuts", [])))
     else:
-        body = state.once(f"graph-body {name} {fmt.key}", lambda: rdf.write(ld.graph_triples(release.graphs[name]), fmt))
+        body, capped = state.once(f"graph-body {name} {fmt.key}", lambda: _graph_body(release.graphs[name], fmt))
+        headers.update(capped)
     response = Response(body, headers=headers, content_type=fmt.content_type)
     return finish(response, etag, state.modified)
+
+
+def _graph_body(graph_iri: str, fmt: Format) -> tuple[bytes, dict[str, str]]:
+    """One named graph written in ``fmt``, with ``X-Result-Capped`` when the read of it was cut."""
+    triples = ld.graph_triples(graph_iri)
+    return rdf.write(triples, fmt), capped_header(cuts(("The graph", triples)))

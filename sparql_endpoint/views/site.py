@@ -2,12 +2,14 @@
 search, and the 404 page for browsers.
 
 Thin: read the request, call :mod:`sparql_endpoint.site`, render one template. Every page carries an ETag
-and Last-Modified (the release's build time) and answers 304 when fresh.
+and Last-Modified (the release's build time) and answers 304 when fresh. A page built from a cut answer
+(its context's ``cuts``) shows a notice and carries ``X-Result-Capped``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Flask, Response, render_template, request
 from werkzeug.exceptions import NotFound
@@ -15,59 +17,68 @@ from werkzeug.exceptions import NotFound
 from ..errors import error_response, http_hint
 from ..http.conditional import etag_of, finish, not_modified
 from ..http.negotiation import HTML
+from ..reads import Cut
 from ..site import browse, pages
 from ..state import get_state
 
 bp = Blueprint("site", __name__)
 
 
-def _page(render: Callable[[], str]) -> Response:
-    """A page of the served release: 304 when the client holds it, else rendered."""
+def capped_header(cuts: list[Cut]) -> dict[str, str]:
+    """``X-Result-Capped: N`` (the smallest limit a cut answer stopped at) when a representation is cut."""
+    return {"X-Result-Capped": str(min(cut.limit for cut in cuts))} if cuts else {}
+
+
+def _page(template: str, context: Callable[[], dict[str, Any]]) -> Response:
+    """A page of the served release: 304 when the client holds it, else ``template`` rendered with ``context()``."""
     state = get_state()
     etag = etag_of(state.release.digest, "page", request.path, sorted(request.args.items(multi=True)))
     cached = not_modified(etag, state.modified)
     if cached is not None:
         return cached
-    return finish(Response(render(), content_type=HTML.content_type), etag, state.modified)
+    values = context()
+    body = render_template(template, **values)
+    return finish(Response(body, headers=capped_header(values.get("cuts", [])), content_type=HTML.content_type),
+                  etag, state.modified)
 
 
 @bp.route("/", methods=["GET"])
 def home() -> Response:
-    return _page(lambda: render_template("home.html", **pages.home_context(request.url_root.rstrip("/"))))
+    return _page("home.html", lambda: pages.home_context(request.url_root.rstrip("/")))
 
 
 @bp.route("/practices", methods=["GET"])
 def practices() -> Response:
-    return _page(lambda: render_template("practices.html", **pages.practices_context()))
+    return _page("practices.html", pages.practices_context)
 
 
 @bp.route("/case-studies", defaults={"key": "case-studies"}, methods=["GET"])
 @bp.route("/resources", defaults={"key": "resources"}, methods=["GET"])
 def listing(key: str) -> Response:
     view = browse.listing(key, request.args)
-    return _page(lambda: render_template("listing.html", view=view))
+    return _page("listing.html", lambda: {"view": view, "cuts": view.cuts})
 
 
 @bp.route("/search", methods=["GET"])
 def search() -> Response:
     text = (request.args.get("q") or "").strip()
-    hits = browse.search(text) if text else []
-    return _page(lambda: render_template("search.html", q=text, hits=hits))
+    hits = browse.search(text) if text else browse.Hits([], [])
+    return _page("search.html", lambda: {"q": text, "hits": hits, "cuts": hits.cuts})
 
 
 @bp.route("/organizations", methods=["GET"])
 def organizations() -> Response:
-    return _page(lambda: render_template("organizations.html", rows=pages.organization_rows()))
+    return _page("organizations.html", pages.organizations_context)
 
 
 @bp.route("/places", methods=["GET"])
 def places() -> Response:
-    return _page(lambda: render_template("places.html", rows=pages.place_rows()))
+    return _page("places.html", pages.places_context)
 
 
 @bp.route("/vocabularies", methods=["GET"])
 def vocabularies() -> Response:
-    return _page(lambda: render_template("vocabularies.html", rows=pages.vocabulary_rows()))
+    return _page("vocabularies.html", pages.vocabularies_context)
 
 
 def register_page_errors(app: Flask) -> None:

@@ -119,3 +119,31 @@ def test_phone_width_screenshot(server: str, browser) -> None:
         assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 5000
     width = browser.execute_script("return document.querySelector('main').getBoundingClientRect().width")
     assert width <= 390
+
+
+@pytest.fixture(scope="module")
+def capped_server(release) -> Iterator[str]:
+    """`heg serve` with a row cap so small that the pages are cut (tests/linked_data/test_capped_pages.py)."""
+    with serving(release.path, "--query-workers", "1", "--threads", "4", "--max-rows", "3",
+                 command=[sys.executable, "-m", "sparql_endpoint"]) as base:
+        yield base
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_cut_pages_show_the_notice_readably_and_its_links_answer(capped_server: str, browser, width: int) -> None:
+    browser.set_window_size(width, 900)
+    for path in ["/", "/case-studies", "/search?q=health", "/id/practice/2017/allocate-resources"]:
+        browser.get(capped_server + path)
+        notice = browser.find_element(By.CSS_SELECTOR, "section.cut-notice[role=status]")
+        assert "This page is incomplete" in notice.text, path
+        browser.execute_script("document.querySelectorAll('section.cut-notice details').forEach(d => d.open = true)")
+        report = browser.execute_script(CHECK_PAGE)
+        assert not report["low"], (path, report["low"][:5])
+        assert report["overflow"] <= 1, (path, width, report["overflow"])
+        if width == 390:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            notice.screenshot(str(SCREENSHOTS / f"cut-{path.strip('/').split('?')[0].replace('/', '-') or 'home'}-390.png"))
+    # the whole query of the last page, followed through gunicorn's request-line limit: the endpoint answers
+    link = browser.find_element(By.LINK_TEXT, "Run the whole query").get_attribute("href")
+    browser.get(link)
+    assert "allocate-resources" in browser.page_source and "Request-URI Too Large" not in browser.page_source
