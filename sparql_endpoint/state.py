@@ -4,6 +4,7 @@ release it serves. Attached to the app, fetched through :func:`get_state` (never
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,16 @@ class EndpointState:
     @property
     def release(self) -> Release:
         return self.store.release
+
+    @property
+    def validator(self) -> str:
+        """What every answer depends on besides the request: the release and the settings (the row cap, the
+        search limit and the limits the Service Description states). Part of every ETag, so a page cut at
+        an old cap, or a description of old limits, is never revalidated after a restart with new settings."""
+        if "validator" not in self._release_data:
+            settings = sorted((k, repr(v)) for k, v in self.config.items())
+            self._release_data["validator"] = hashlib.sha256(repr((self.release.digest, settings)).encode()).hexdigest()
+        return self._release_data["validator"]
 
     @property
     def modified(self) -> dt.datetime | None:

@@ -68,8 +68,8 @@ def _check_iri(where: str, graph: str) -> None:
 
 
 def cache_key(params: Params, base: str, format_key: str) -> tuple[object, ...]:
-    """What identifies an answer of the served release (also its ETag)."""
-    return (get_state().release.digest, params.query or "", tuple(params.default_graphs),
+    """What identifies an answer of the served release and settings (also its ETag)."""
+    return (get_state().validator, params.query or "", tuple(params.default_graphs),
             tuple(params.named_graphs), base, format_key)
 
 

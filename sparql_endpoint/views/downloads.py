@@ -31,7 +31,7 @@ ALIAS = "public, max-age=300"
 def index() -> Response:
     state = get_state()
     all_releases = releases()
-    etag = etag_of(state.release.digest, "downloads", [(r["version"], r["manifest"].get("digest")) for r in all_releases])
+    etag = etag_of(state.validator, "downloads", [(r["version"], r["manifest"].get("digest")) for r in all_releases])
     cached = not_modified(etag, state.modified)
     if cached is not None:
         return cached
@@ -82,7 +82,7 @@ def _b64(hex_digest: str) -> str:
 def context() -> Response:
     """The JSON-LD context of the served release, at a stable URL."""
     state = get_state()
-    etag = etag_of(state.release.digest, "context")
+    etag = etag_of(state.validator, "context")
     cached = not_modified(etag, state.modified)
     if cached is not None:
         return cached
@@ -100,7 +100,7 @@ def validation(version: str | None) -> Response:
     if not is_release(version, directory):
         raise ResourceNotFound(f"There is no release {version!r} here.", hint="See /downloads for the releases.")
     manifest = load_release(directory, require_store=False).manifest
-    etag = etag_of(state.release.digest, "validation", version, manifest.get("digest"))
+    etag = etag_of(state.validator, "validation", version, manifest.get("digest"))
     cached = not_modified(etag, state.modified)
     if cached is not None:
         return cached

@@ -64,7 +64,7 @@ def entity(path: str) -> Response:
         suffix_format = None
     fmt = negotiated(suffix_format)
     headers = representation_headers(local, fmt, suffix_format is not None)
-    etag = etag_of(state.release.digest, "resource", local, fmt.key)
+    etag = etag_of(state.validator, "resource", local, fmt.key)
     if not triples:
         if fmt is HTML:
             return Response(render_template("not_found.html", iri=iri, path=local), status=404,
@@ -154,7 +154,7 @@ def graph_document(name: str, local: str, ext: str | None,
                                    hint="Use one of the suffixes " + ", ".join(SUFFIXES) + ".")
     fmt = negotiated(suffix_format)
     headers = representation_headers(local, fmt, suffix_format is not None)
-    etag = etag_of(release.digest, "graph", local, fmt.key)
+    etag = etag_of(state.validator, "graph", local, fmt.key)
     cached = not_modified(etag, state.modified, headers)
     if cached is not None:
         return cached

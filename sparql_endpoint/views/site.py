@@ -32,7 +32,7 @@ def capped_header(cuts: list[Cut]) -> dict[str, str]:
 def _page(template: str, context: Callable[[], dict[str, Any]]) -> Response:
     """A page of the served release: 304 when the client holds it, else ``template`` rendered with ``context()``."""
     state = get_state()
-    etag = etag_of(state.release.digest, "page", request.path, sorted(request.args.items(multi=True)))
+    etag = etag_of(state.validator, "page", request.path, sorted(request.args.items(multi=True)))
     cached = not_modified(etag, state.modified)
     if cached is not None:
         return cached

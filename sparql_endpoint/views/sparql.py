@@ -85,7 +85,7 @@ def describe_service(format_param: str | None) -> Response:
     state = get_state()
     fmt = negotiate(DESCRIPTION_FORMATS, request.accept_mimetypes, format_param)
     example = request.args.get("example") if fmt is HTML else None
-    etag = etag_of(state.release.digest, "service", fmt.key, request.base_url, example)
+    etag = etag_of(state.validator, "service", fmt.key, request.base_url, example)
     headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": MAX_AGE}
     cached = not_modified(etag, headers=headers)
     if cached is not None:

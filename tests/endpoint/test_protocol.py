@@ -346,3 +346,16 @@ def test_a_dataset_given_is_exactly_that_dataset(client) -> None:
     assert rows(from_only) == []
     only_named = client.get("/sparql", query_string={"query": PRACTICES, "named-graph-uri": BASE + "graph/data"})
     assert count(only_named) == 0
+
+
+def test_etags_follow_the_settings_not_just_the_release(make_app) -> None:
+    """A page cut at an old row cap, or a description of old limits, must not be revalidated (304) by a
+    server restarted with other settings; the same settings give the same ETag in another process."""
+    requests = [("/sparql", {"query": PRACTICES}, "application/sparql-results+json"),
+                ("/sparql", {}, "text/turtle"), ("/practices", {}, "text/html"),
+                ("/id/place/california", {}, "text/html")]
+    first, same, other = make_app(), make_app(), make_app(MAX_ROWS=3)
+    for path, params, accept in requests:
+        tags = [app.test_client().get(path, query_string=params, headers={"Accept": accept}).headers["ETag"]
+                for app in (first, same, other)]
+        assert tags[0] == tags[1] != tags[2], (path, accept)
