@@ -98,15 +98,18 @@ def test_oversized_request_lines_and_headers_are_refused_and_the_server_goes_on(
             return data.split(b"\r\n", 1)[0]
 
     long_line = b"GET /sparql?query=" + b"A" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
-    assert raw(long_line).split()[1] in (b"414", b"400")
+    assert raw(long_line).split()[1] == b"414"
     huge_field = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n"
-    assert raw(huge_field).split()[1] in (b"431", b"400")
+    assert raw(huge_field).split()[1] == b"431"
     many_fields = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(60)) + b"\r\n"
-    assert raw(many_fields).split()[1] in (b"431", b"400")
+    assert raw(many_fields).split()[1] == b"431"
     assert raw(b"\xff\xfe GARBAGE\r\n\r\n").split()[1] == b"400"
-    status, _, body = get(base + "/sparql", data=b"x" * 2_000_000,
-                          headers={"Content-Type": "application/sparql-query"})
-    assert status == 413, body[:200]
+    # a body announced larger than MAX_REQUEST_BYTES is refused from its Content-Length, before it is read:
+    # send the headers and a little of it (a client streaming all 2 MB may see the connection closed under
+    # it, which is the server doing its job, not a failure)
+    oversized = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                 b"Content-Length: 2000000\r\n\r\n" + b"x" * 1024)
+    assert raw(oversized).split()[1] == b"413"
     assert _query(base, "ASK {}")[0] == 200
 
 
