@@ -131,14 +131,16 @@ def page_data() -> PageData:
         prefixes=dict(sorted(state.prefixes.items()))))
 
 
-def page_context(endpoint_path: str, requested: str | None) -> dict[str, Any]:
-    """Everything the template needs; ``requested`` is the ``?example=`` slug, if any."""
+def page_context(endpoint_path: str, requested: str | None, linked_query: str | None = None) -> dict[str, Any]:
+    """Everything the template needs; ``requested`` is the ``?example=`` slug, if any; ``linked_query`` a
+    query a browser followed a link with (``/sparql?query=...``), opened in the editor, not run."""
     release = get_state().release
     data = page_data()
     selected = data.example(requested if requested and SLUG.match(requested) else None)
-    query = selected.query if selected else DEFAULT_QUERY.format(base=release.base_iri)
+    query = linked_query or (selected.query if selected else DEFAULT_QUERY.format(base=release.base_iri))
     config = {"endpoint": endpoint_path, "examples": [e.as_json() for e in data.examples],
               "selected": selected.slug if selected else None, "defaultQuery": query,
+              "linkedQuery": linked_query,
               "prefixes": data.prefixes, "classes": list(data.classes), "properties": list(data.properties),
               "release": release.version}
     return {"release": release, "examples": data.examples, "selected": selected, "requested": requested,

@@ -47,7 +47,19 @@ def sparql() -> Response:
         if request.method == "POST":
             raise BadRequest("The POST request has no query.", hint=HOW_TO_POST)
         return describe_service(params.format)
+    if request.method == "GET" and not params.format and browser_wants_page():
+        return describe_service(None, linked_query=params.query)  # a link followed in a browser: the page
     return answer_query(params)
+
+
+def browser_wants_page() -> bool:
+    """A browser following a ``/sparql?query=`` link: it asks for HTML more than for any answer format (a
+    SPARQL client, curl's ``*/*`` or a ``?format=`` always gets the answer itself)."""
+    accept = request.accept_mimetypes
+    if not accept:
+        return False
+    answers = [m for table in (SOLUTION_FORMATS, GRAPH_FORMATS) for f in table for m in f.accepted]
+    return accept.quality(HTML.media_type) > max(accept.quality(m) for m in answers)
 
 
 def answer_query(params: Params) -> Response:
@@ -80,19 +92,19 @@ def answer_query(params: Params) -> Response:
     return Response(answered.outcome.body, headers=headers, content_type=fmt.content_type)
 
 
-def describe_service(format_param: str | None) -> Response:
+def describe_service(format_param: str | None, linked_query: str | None = None) -> Response:
     """A bare GET: the HTML query page for browsers, the Service Description for RDF clients."""
     state = get_state()
-    fmt = negotiate(DESCRIPTION_FORMATS, request.accept_mimetypes, format_param)
+    fmt = HTML if linked_query else negotiate(DESCRIPTION_FORMATS, request.accept_mimetypes, format_param)
     example = request.args.get("example") if fmt is HTML else None
-    etag = etag_of(state.validator, "service", fmt.key, request.base_url, example)
+    etag = etag_of(state.validator, "service", fmt.key, request.base_url, example, linked_query)
     headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": MAX_AGE}
     cached = not_modified(etag, headers=headers)
     if cached is not None:
         return cached
     if fmt is HTML:  # the query page (YASGUI, with a plain form for browsers without JavaScript)
         body = render_template("sparql_query.html", config=state.config, formats=SOLUTION_FORMATS,
-                               **page_context(request.path, example))
+                               **page_context(request.path, example, linked_query))
         return Response(body, headers=headers, content_type=HTML.content_type)
     return Response(service_description.document(endpoint_url(), fmt), headers=headers, content_type=fmt.content_type)
 

@@ -28,8 +28,8 @@ CASES = [
     ("curl", CONSTRUCT, "*/*", "text/turtle"),
     ("no Accept", SELECT, None, "application/sparql-results+json"),
     ("no Accept", CONSTRUCT, None, "text/turtle"),
-    ("Firefox", SELECT, FIREFOX, "application/sparql-results+xml"),
-    ("Chrome", CONSTRUCT, CHROME, "application/rdf+xml"),
+    ("Firefox", SELECT, FIREFOX, "text/html"),  # a link followed in a browser: the query page, query in it
+    ("Chrome", CONSTRUCT, CHROME, "text/html"),
     ("YASGUI select", SELECT, "application/sparql-results+json,*/*;q=0.9", "application/sparql-results+json"),
     ("YASGUI construct", CONSTRUCT, "text/turtle,*/*;q=0.9", "text/turtle"),
     ("SPARQLWrapper default select", SELECT, "application/sparql-results+xml", "application/sparql-results+xml"),
@@ -124,3 +124,16 @@ def test_bare_get_with_nothing_acceptable_is_406_listing_what_is(client) -> None
     assert response.status_code == 406
     text = response.get_data(as_text=True)
     assert "text/turtle" in text and "text/html" in text
+
+
+def test_a_query_link_followed_in_a_browser_opens_the_query_page_with_it(client) -> None:
+    """The page holds the query (editor and plain form), does not run it, and names the release; the same
+    link with ?format= or from a SPARQL client answers with data."""
+    page = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": FIREFOX})
+    assert page.status_code == 200 and page.mimetype == "text/html" and page.headers["Vary"] == "Accept"
+    text = page.get_data(as_text=True)
+    assert '"linkedQuery": "SELECT ?s ?l WHERE' in text  # the editor opens it in a tab of its own
+    assert "&lt;http://www.w3.org/2004/02/skos/core#prefLabel&gt; ?l } LIMIT 2</textarea>" in text
+    assert "X-Result-Rows" not in page.headers  # nothing was run
+    data = client.get("/sparql", query_string={"query": SELECT, "format": "json"}, headers={"Accept": FIREFOX})
+    assert data.mimetype == "application/sparql-results+json" and data.headers["X-Result-Rows"] == "2"

@@ -153,3 +153,19 @@ def test_graphs_not_in_the_dataset_are_named_on_the_page(browser: Browser, serve
     assert not driver.find_elements(By.CSS_SELECTOR, ".heg-error")
     browser.run_in_editor("SELECT * WHERE { ?s ?p ?o } LIMIT 3")
     browser.wait(lambda d: not d.find_element(By.ID, "heg-graph-notice").is_displayed())
+
+
+def test_a_query_link_opens_in_the_editor_not_run(browser: Browser, served: str) -> None:
+    """/sparql?query=... followed in a browser (as the notice of a cut page links it): the query page, the
+    query in a tab of its own, nothing run until the user asks."""
+    from urllib.parse import quote
+
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/health-equity-guide/ontology#CaseStudy> } OFFSET 3"
+    driver = browser.driver
+    driver.get(served + "?query=" + quote(query))
+    browser.wait(lambda d: any(t.text.startswith("Query from a link")
+                               for t in d.find_elements(By.CSS_SELECTOR, ".yasgui .tabsList .tab.active")))
+    assert "OFFSET 3" in browser.active(".CodeMirror")[0].text
+    assert not browser.active(".yasr table tbody tr")  # not run yet
+    browser.active(".yasqe_queryButton")[0].click()
+    assert browser.wait(lambda d: browser.active(".yasr table tbody tr"))

@@ -163,6 +163,10 @@
     if (event.state && event.state.example) openExample(event.state.example);
   });
   if (config.selected) openExample(config.selected);
+  // a query a link brought (/sparql?query=... followed in a browser): a tab of its own, not run yet
+  if (config.linkedQuery) {
+    yasgui.addTab(true, { name: "Query from a link", yasqe: { value: config.linkedQuery } });
+  }
 
   // --- downloads of the current results -------------------------------------------------------------
   var DOWNLOADS = {
