@@ -6,7 +6,8 @@ it is close enough), and the similarity of the sorted words (:mod:`difflib`), so
 "Alameda County" are the same name. Words that say little for the type (``department`` among health
 departments) may be left out of both sides, at a small cost, so "County of Alameda" still finds the
 Alameda County Public Health Department. Property constraints (a GEOID, a state, a kind, a publisher, a
-year) each count with their weight; a value the candidate does not have counts neither way.
+year) each count with their weight; a value the candidate does not have counts half (neither for nor
+against), and a candidate with none of the values asked for and no name to compare is no candidate.
 
 :func:`is_match` is the one rule for ``match: true``: a high score, clearly ahead of the next candidate,
 backed by a close name or an identifier, and no constraint contradicted.
@@ -31,6 +32,8 @@ MATCH_NAME = 0.85
 WORD_SIMILARITY = 0.8
 #: What leaving the type's generic words out costs.
 GENERIC_COST = 0.95
+#: What a constraint counts for when the candidate has no value for it: half, neither for nor against.
+MISSING = 0.5
 #: A name similarity this close counts as the same entity in a constraint ("publisher = HIP").
 SAME_NAME = 0.85
 
@@ -110,7 +113,8 @@ class Scored:
 
 def combine(name: tuple[float, float, float] | None, constraints: list[tuple[str, float, float | None]]) -> tuple[float, list[dict[str, object]]]:
     """The score (0-100) from the name's similarity (weight 1) and each constraint (id, weight, value in
-    [0, 1], or None when the candidate has no value for it), with the features that explain it."""
+    [0, 1], or None when the candidate has no value for it: :data:`MISSING`), with the features that
+    explain it."""
     total, weights, features = 0.0, 0.0, []
     if name is not None:
         similarity, overlap, chars = name
@@ -122,10 +126,12 @@ def combine(name: tuple[float, float, float] | None, constraints: list[tuple[str
     for pid, weight, value in constraints:
         if value is None:
             features.append({"id": f"property:{pid}:missing", "value": True})
-            continue
-        total += weight * value
+        else:
+            features.append({"id": f"property:{pid}", "value": round(value, 3)})
+        total += weight * (MISSING if value is None else value)
         weights += weight
-        features.append({"id": f"property:{pid}", "value": round(value, 3)})
+    if name is None and all(value is None for _, _, value in constraints):
+        return 0.0, features  # nothing to go on: not a candidate
     return (round(100 * total / weights, 1) if weights else 0.0), features
 
 
