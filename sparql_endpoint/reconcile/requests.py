@@ -100,7 +100,10 @@ def _query(key: str, item: Any, prefixes: dict[str, str]) -> Query:
         raise ReconcileBadRequest(f"Query {key!r}: \"query\" must be a string.")
     if len(text) > MAX_TEXT:
         raise ReconcileBadRequest(f"Query {key!r}: the text is longer than {MAX_TEXT} characters.")
-    entity_type = resolve_type(item["type"], prefixes) if item.get("type") else None
+    wanted = item.get("type")
+    if isinstance(wanted, list):  # some clients send a list of types: the first one is reconciled against
+        wanted = wanted[0] if wanted else None
+    entity_type = resolve_type(wanted, prefixes) if wanted else None
     limit = item.get("limit", DEFAULT_LIMIT)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ReconcileBadRequest(f"Query {key!r}: \"limit\" must be a positive integer.")

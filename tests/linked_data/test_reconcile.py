@@ -139,6 +139,11 @@ def test_a_batch_answers_every_key_with_explained_typed_candidates(client: Any) 
     assert "WI" in top["description"]
 
 
+def test_a_list_of_types_reconciles_against_the_first(client: Any) -> None:
+    result = reconcile(client, {"q": {"query": "Omaha", "type": [TYPES["place"], TYPES["organization"]]}})
+    assert result["q"]["result"][0]["id"] == PLACE + "omaha-ne"
+
+
 def test_limit_caps_the_candidates(client: Any) -> None:
     result = reconcile(client, {"q0": {**_q("County", "place"), "limit": 2}})["q0"]["result"]
     assert len(result) == 2
