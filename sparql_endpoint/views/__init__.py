@@ -1,18 +1,19 @@
 """The HTTP views, one blueprint per concern: the SPARQL protocol (:mod:`.sparql`), dereferenced IRIs and
-graph documents (:mod:`.linked_data`), site pages (:mod:`.site`) and downloads (:mod:`.downloads`).
+graph documents (:mod:`.linked_data`), site pages (:mod:`.site`), downloads (:mod:`.downloads`) and the
+reconciliation service (:mod:`.reconcile`).
 
 Views parse the request, call a service (the sibling packages ``sparql``, ``linked_data``, ``site``,
-``downloads``) and respond; services never import views.
+``downloads``, ``reconcile``) and respond; services never import views.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from . import downloads, linked_data, site, sparql
+from . import downloads, linked_data, reconcile, site, sparql
 
 
 def register(app: Flask) -> None:
-    for module in (sparql, site, linked_data, downloads):
+    for module in (sparql, site, linked_data, downloads, reconcile):
         app.register_blueprint(module.bp)
     site.register_page_errors(app)
