@@ -39,6 +39,8 @@ def home_context(root: str) -> dict[str, Any]:
   VALUES ?class { heg:StrategicPractice heg:KeyAction heg:CaseStudy heg:Resource org:Organization
                   heg:HealthDepartment schema:AdministrativeArea heg:CrosswalkMapping }
   ?s a ?class . OPTIONAL { ?class rdfs:label ?label } } GROUP BY ?class ?label ORDER BY DESC(?n)""")
+    for row in counts:  # every count gets a readable label, reused classes too
+        row["label"] = ld.class_label(row["class"], row.get("label", ""))
     rows = _rows(f"""SELECT ?what ?published ?qualifier ?found ?source ?links WHERE {{
   <{release_iri}> heg:coverage ?c . ?c skos:notation ?what ; heg:foundCount ?found .
   OPTIONAL {{ ?c heg:publishedCount ?published }} OPTIONAL {{ ?c heg:countQualifier ?qualifier }}
