@@ -23,7 +23,7 @@ from markupsafe import Markup
 #: The series a bar's parts may belong to: (class, words in the legend, drawn hatched).
 SERIES = {
     "published": ("published", "solid bar: published in the guide", False),
-    "inferred": ("inferred", "hatched bar: inferred by a curator, not published", True),
+    "inferred": ("inferred", "hatched bar: inferred by a curator", True),
     "found": ("found", "solid bar: in this graph", False),
     "count": ("count", "solid bar: count", False),
 }
