@@ -1,4 +1,4 @@
-"""The charts in a real headless Chromium against `heg serve`: they render, every bar has an accessible
+"""The charts and an entity page's neighbourhood in a real headless Chromium against `heg serve`: they render, every bar has an accessible
 name, the page's Content-Security-Policy holds (no violation in the console), and screenshots at 1280 and
 390 px are kept under the test's tmp dir."""
 
@@ -12,6 +12,7 @@ import pytest
 from support.browser import chromium
 from support.serving import serving
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +68,28 @@ def test_charts_render_named_within_the_csp(server: str, browser, tmp_path_facto
     browser.execute_script("document.getElementById(arguments[0]).scrollIntoView()", "chart-" + (
         "coverage" if path == "/" else "groups-0"))
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 5000
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_neighbourhood_renders_and_a_node_navigates(server: str, browser, tmp_path_factory, width: int) -> None:
+    browser.set_window_size(width, 900)
+    browser.get_log("browser")
+    browser.get(server + "/id/case-study/alameda-county-advances-equitable-housing-policies")
+    svg = browser.find_element(By.CSS_SELECTOR, "svg.neighbourhood-svg")
+    assert 0 < svg.rect["width"] <= width
+    nodes = svg.find_elements(By.CSS_SELECTOR, "a.neighbour")
+    assert len(nodes) >= 3 and all(node.accessible_name.strip() for node in nodes)
+    assert svg.find_elements(By.CSS_SELECTOR, "line.edge.inferred")
+    browser.execute_script("arguments[0].scrollIntoView()", svg)
+    shots: Path = tmp_path_factory.getbasetemp() / "chart-screenshots"
+    shots.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(shots / f"neighbourhood-{width}.png"))
+    log = browser.get_log("browser")
+    assert not [e for e in log if "Content Security Policy" in e["message"] or e["level"] == "SEVERE"], log
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, (width, overflow)
+    target = next(n for n in nodes if "Public Health Department" in n.accessible_name)
+    href = target.get_dom_attribute("href")
+    target.click()
+    WebDriverWait(browser, 10).until(lambda d: "/id/organization/" in d.current_url)
+    assert browser.current_url == server + href
