@@ -34,6 +34,22 @@ STANDARD_LABELS = {
 }
 
 
+#: Readable names of the reused classes the pages count (our own are labelled by the ontology).
+STANDARD_CLASS_LABELS = {
+    "http://www.w3.org/ns/org#Organization": "organization", SCHEMA + "AdministrativeArea": "place",
+    SCHEMA + "Article": "article", SCHEMA + "CreativeWork": "creative work", SKOS + "Concept": "concept",
+    SKOS + "ConceptScheme": "vocabulary", SKOS + "Collection": "collection",
+    "http://www.w3.org/ns/prov#Entity": "provenance entity", "http://www.w3.org/ns/dcat#Dataset": "dataset",
+    "http://www.w3.org/ns/dcat#Distribution": "distribution", "http://www.w3.org/ns/dcat#Catalog": "catalog",
+}
+
+
+def class_label(iri: str, label: str = "") -> str:
+    """A class's readable name: its ``label`` from the ontology, else :data:`STANDARD_CLASS_LABELS`, else
+    its prefixed name (never the bare IRI of a namespace the release declares)."""
+    return label or STANDARD_CLASS_LABELS.get(iri) or short(iri)
+
+
 _LABELS = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
 
 

@@ -16,6 +16,7 @@ from ..linked_data.resource import label_of
 from ..linked_data.schema_org import dataset_jsonld
 from ..reads import Values, cuts, select
 from ..state import get_state
+from . import figures
 
 
 def _rows(query: str, max_rows: int | None = None) -> Values:
@@ -39,6 +40,8 @@ def home_context(root: str) -> dict[str, Any]:
   VALUES ?class { heg:StrategicPractice heg:KeyAction heg:CaseStudy heg:Resource org:Organization
                   heg:HealthDepartment schema:AdministrativeArea heg:CrosswalkMapping }
   ?s a ?class . OPTIONAL { ?class rdfs:label ?label } } GROUP BY ?class ?label ORDER BY DESC(?n)""")
+    for row in counts:  # every count gets a readable label, reused classes too
+        row["label"] = ld.class_label(row["class"], row.get("label", ""))
     rows = _rows(f"""SELECT ?what ?published ?qualifier ?found ?source ?links WHERE {{
   <{release_iri}> heg:coverage ?c . ?c skos:notation ?what ; heg:foundCount ?found .
   OPTIONAL {{ ?c heg:publishedCount ?published }} OPTIONAL {{ ?c heg:countQualifier ?qualifier }}
@@ -50,6 +53,7 @@ def home_context(root: str) -> dict[str, Any]:
     practice_links = {kind: {"links": links.get(f"practice-links-{kind}", 0),
                              "case_studies": links.get(f"case-studies-with-{kind}-practice-links", 0)}
                       for kind in ("published", "inferred")}
+    resource_charts, resource_rows = figures.resource_charts()
     license_iri = dataset.first(DCTERMS + "license") and dataset.values(DCTERMS + "license")[0].term.value
     files = [f for f in release_files(release.path) if not f["path"].endswith(".gz")]
     distributions = [{"name": f["path"], "encodingFormat": f["media_type"], "contentSize": str(f["bytes"]),
@@ -62,12 +66,16 @@ def home_context(root: str) -> dict[str, Any]:
         date_published=release.built_at[:10], distributions=distributions, catalog_url=f"{root}/catalog",
         keywords=sorted(v.text for v in dataset.values(DCAT + "keyword")))
     return {"dataset": dataset, "current": current, "counts": counts, "coverage": coverage,
-            "practice_links": practice_links,
+            "practice_links": practice_links, "coverage_chart": figures.coverage_chart(coverage),
+            "coverage_names": figures.COVERAGE_NAMES,
+            "resource_charts": resource_charts,
             "license_iri": license_iri, "creator": creator, "jsonld": markup, "release": release,
             "gaps": sorted(v.text for v in dataset.heg_values("knownGap")),
             "cuts": cuts(("The description of the dataset", dataset_triples),
                          ("The description of this release", current_triples),
-                         ("The counts per kind", counts), ("The coverage table", rows))}
+                         ("The counts per kind", counts), ("The coverage table", rows),
+                         ("The resources per type", resource_rows[0]),
+                         ("The resources per evidence level", resource_rows[1]))}
 
 
 def practices_context() -> dict[str, Any]:
@@ -127,8 +135,11 @@ def practices_context() -> dict[str, Any]:
     for row in crosswalk:
         row.update(href=_href(row["mapping"]), oldHref=_href(row["old"]), newHref=_href(row["new"]))
     ordered = sorted(editions.values(), key=lambda e: e["title"])
-    return {"editions": ordered, "crosswalk": crosswalk,
-            "cuts": cuts(("The placements of practices in categories and stages", placements),
+    charts, chart_rows = figures.practice_charts()
+    return {"editions": ordered, "crosswalk": crosswalk, "charts": charts,
+            "cuts": cuts(("The case-study counts per practice for the charts", chart_rows[0]),
+                         ("The case-study counts per category and stage", chart_rows[1]),
+                         ("The placements of practices in categories and stages", placements),
                          ("The case-study counts per practice", case_rows),
                          ("The practices not placed in a group", unplaced), ("The crosswalk table", crosswalk))}
 

@@ -22,6 +22,7 @@ from ..http.negotiation import HTML, RESOURCE_FORMATS, SUFFIXES, Format, negotia
 from ..linked_data import describe as ld
 from ..linked_data import rdf
 from ..linked_data.iris import DCTERMS, iri_of_path, is_safe, iri_ref, split_suffix
+from ..linked_data.neighbourhood import neighbourhood
 from ..linked_data.schema_org import entity_jsonld
 from ..reads import cuts, select
 from ..site import pages
@@ -87,7 +88,7 @@ def entity(path: str) -> Response:
     if fmt is HTML:
         template = "gone.html" if status == 410 else "entity.html"
         body = render_template(template, r=resource, path=local, formats=RESOURCE_FORMATS[1:],
-                               jsonld=entity_jsonld(resource), cuts=cut)
+                               jsonld=entity_jsonld(resource), cuts=cut, neighbours=neighbourhood(resource))
     else:
         body = rdf.write(triples, fmt)
     response = Response(body, status=status, headers=headers, content_type=fmt.content_type)
