@@ -163,3 +163,49 @@ def latest_version(releases: Path) -> str | None:
     if target.parent != Path(releases).resolve() or not (target / MANIFEST).is_file():
         return None
     return target.name
+
+
+@dataclass(frozen=True)
+class KeptReleases:
+    """The releases kept under a releases directory: the readable ones newest first, and the ones skipped
+    (a damaged or half-written directory), each with the reason, so that a reader can warn and go on."""
+
+    releases: tuple[Release, ...]
+    skipped: tuple[tuple[str, str], ...]  # (directory name, why)
+
+    @property
+    def versions(self) -> list[str]:
+        return [r.version for r in self.releases]
+
+    def get(self, version: str) -> Release | None:
+        return next((r for r in self.releases if r.version == version), None)
+
+
+def _version_key(release: Release) -> tuple:
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", release.version))
+    return (release.built_at, parts)
+
+
+def list_releases(releases: str | os.PathLike[str]) -> KeptReleases:
+    """Every release directory under ``releases`` (not ``latest``, not staging folders), newest first by
+    build time. Each is read with :func:`load_release` (manifest only: its store is not opened); one that
+    cannot be read is skipped with the reason, never raised, so one damaged folder breaks nothing else."""
+    root = Path(releases)
+    found: list[Release] = []
+    skipped: list[tuple[str, str]] = []
+    if not root.is_dir():
+        return KeptReleases((), ())
+    for child in sorted(root.iterdir()):
+        if child.name == LATEST or child.name.startswith(".") or child.is_symlink() or not child.is_dir():
+            continue
+        try:
+            release = load_release(child, require_store=False)
+        except ReleaseError as exc:
+            skipped.append((child.name, str(exc)))
+            continue
+        if release.version != child.name:
+            skipped.append((child.name, f"its manifest names version {release.version!r}, not the folder's name"))
+            continue
+        found.append(release)
+    found.sort(key=_version_key, reverse=True)
+    return KeptReleases(tuple(found), tuple(skipped))
