@@ -48,6 +48,14 @@ class IRISpace:
     def entity(self, *parts: str) -> str:
         return self.base + "id/" + "/".join(parts)
 
+    def versioned(self, iri: str, version: str) -> str | None:
+        """The IRI of ``iri`` as release ``version`` published it: ``{base}releases/{version}/id/...`` for an
+        entity ``{base}id/...`` (what a citation names; the server answers it from that release), or None
+        for an IRI outside this base's ``id/`` space."""
+        if not iri.startswith(self.base + "id/"):
+            return None
+        return f"{self.base}releases/{version}/{iri[len(self.base):]}"
+
     @property
     def prefixes(self) -> dict[str, str]:
         return {"heg": str(self.heg), "hegid": str(self.id), **STANDARD_PREFIXES}

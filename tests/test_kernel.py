@@ -110,3 +110,12 @@ def test_every_command_joins_the_one_group_by_entry_point() -> None:
         command = main.get_command(ctx, name)
         assert isinstance(command, click.Command) and command.help, name
     assert main.get_command(ctx, "no-such-command") is None
+
+
+def test_versioned_iri_of_an_entity_and_none_outside_the_id_space():
+    from heg_core.namespaces import IRISpace
+    space = IRISpace("https://example.org/heg/")
+    assert space.versioned("https://example.org/heg/id/practice/x", "2026.12.0") == \
+        "https://example.org/heg/releases/2026.12.0/id/practice/x"
+    assert space.versioned("https://example.org/heg/ontology#Practice", "2026.12.0") is None
+    assert space.versioned("https://other.org/id/x", "1") is None
