@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from heg_core.namespaces import IRISpace
 
@@ -20,14 +23,16 @@ from .cache import ResultCache
 from .downloads.files import releases_dir
 from .errors import register_error_handlers
 from .http import hardening
+from .http.release_paths import ReleasePaths
 from .settings import load_config
-from .state import EXTENSION, EndpointState, state_of
+from .registry import Releases
+from .state import EXTENSION, EndpointState
 from .stores import STORE_KINDS
 
 log = logging.getLogger(__name__)
 
 EXPOSED_HEADERS = ("ETag, Link, Content-Location, X-Result-Rows, X-Result-Capped, X-Graphs-Not-In-Dataset, "
-                   "Retry-After, Content-Encoding, Repr-Digest")
+                   "Retry-After, Content-Encoding, Repr-Digest, X-Release")
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Flask:
@@ -36,13 +41,11 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     app = Flask("sparql_endpoint")
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_BYTES"]
-    store = STORE_KINDS[settings["STORE_KIND"]](settings)
-    app.extensions[EXTENSION] = EndpointState(
-        config=settings, store=store,
-        cache=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"]),
-        prefixes=IRISpace(store.release.base_iri).prefixes,
-        checked=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"] // 16))
+    latest = open_state(settings)
+    store = latest.store
     app.config["HEG_RELEASES_ROOT"] = str(releases_dir(settings, store.release.path))
+    app.extensions[EXTENSION] = Releases(settings, Path(app.config["HEG_RELEASES_ROOT"]), latest, open_state)
+    app.wsgi_app = ReleasePaths(app.wsgi_app, lambda environ: _routed(app, environ))  # type: ignore[method-assign]
     views.register(app)
     register_error_handlers(app)
     hardening.register(app)  # rate limit before each request, security headers on every response
@@ -52,9 +55,28 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     return app
 
 
+def open_state(settings: dict[str, Any]) -> EndpointState:
+    """What one served release holds: its store (by ``STORE_KIND``, on ``RELEASE_DIR``) and its caches."""
+    store = STORE_KINDS[settings["STORE_KIND"]](settings)
+    return EndpointState(
+        config=settings, store=store,
+        cache=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"]),
+        prefixes=IRISpace(store.release.base_iri).prefixes,
+        checked=ResultCache(settings["CACHE_ENTRIES"], settings["CACHE_BYTES"] // 16))
+
+
 def close_app(app: Flask) -> None:
-    """Stop what the app started (its query workers or its store session)."""
-    state_of(app).store.close()
+    """Stop what the app started (the query workers or store sessions of every release it opened)."""
+    app.extensions[EXTENSION].close()
+
+
+def _routed(app: Flask, environ: dict[str, Any]) -> bool:
+    """Whether ``app`` has a route of its own for the path (``/releases/<v>/changes``...), as it came."""
+    try:
+        app.url_map.bind_to_environ(environ).match(method="GET")
+    except HTTPException as exc:
+        return isinstance(exc, RequestRedirect)
+    return True
 
 
 def _cors(response: Response) -> Response:

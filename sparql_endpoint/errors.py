@@ -96,6 +96,29 @@ class QueryTimeout(EndpointError):
     title = "Query timeout"
 
 
+class ReleaseNotServed(ResourceNotFound):
+    """A versioned path (``/releases/<version>/...``) of a version this server does not answer from."""
+
+    title = "Release not served"
+    hint = "See /releases/ for the releases kept here and which of them are queryable."
+
+
+class ReleaseUnavailable(EndpointError):
+    """A kept release whose store cannot be opened now (damaged, or out of file handles or memory)."""
+
+    status = 503
+    title = "Service Unavailable: release store cannot be opened"
+    hint = "Its files stay downloadable from /downloads; query one of the releases named as queryable."
+
+
+class VersionedQueriesUnsupported(EndpointError):
+    """Versioned answers of an older release over a store kind that holds one release (``STORE_KIND=remote``)."""
+
+    status = 501
+    title = "Not Implemented: older releases are not queryable on this server"
+    hint = "Download that release's dumps from /downloads and load them into a store of your own."
+
+
 def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["text/plain", "application/json"], default="text/plain")
     return best == "application/json"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .state import get_state
+from .state import EndpointState, get_state
 from .stores import Job, Outcome
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -162,9 +162,10 @@ def _limit(max_rows: int | None) -> int:
     return max_rows or get_state().config["MAX_ROWS"]
 
 
-def run(query: str, format_key: str, max_rows: int | None = None) -> Outcome:
-    """Run ``query`` on the app's store through its result cache: the serialized answer, rows and cap."""
-    state = get_state()
+def run(query: str, format_key: str, max_rows: int | None = None, state: EndpointState | None = None) -> Outcome:
+    """Run ``query`` on the app's store through its result cache: the serialized answer, rows and cap
+    (``state``: another served release's, default the one the request is for)."""
+    state = state or get_state()
     rows = _limit(max_rows)
     key = (state.release.digest, "read", query, format_key, rows)
     outcome = state.cache.get(key)
@@ -175,9 +176,9 @@ def run(query: str, format_key: str, max_rows: int | None = None) -> Outcome:
     return outcome
 
 
-def select(query: str, max_rows: int | None = None) -> Rows:
-    """SELECT through the store, with the project's prefixes declared."""
-    outcome = run(prologue() + query, "json", max_rows)
+def select(query: str, max_rows: int | None = None, state: EndpointState | None = None) -> Rows:
+    """SELECT through the store, with the project's prefixes declared (``state``: see :func:`run`)."""
+    outcome = run(prologue() + query, "json", max_rows, state)
     bindings = json.loads(outcome.body)["results"]["bindings"]
     return Rows([{name: Term.from_json(value) for name, value in row.items()} for row in bindings], outcome.capped,
                 query, _limit(max_rows))

@@ -141,6 +141,8 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "CACHE_BYTES": (64 * 1_048_576, _non_negative_int),
     "PUBLIC_URL": ("", _str),
     "RELEASES_DIR": ("", _str),  # downloads: every release here is listed; empty: the served release's parent
+    "QUERYABLE_RELEASES": (3, _positive_int),  # releases answered at /releases/<v>/..., the latest included
+    "OLDER_RELEASE_WORKERS": (2, _positive_int),  # query processes of each older queryable release (on first use)
     # hardening (docs/operations.md): rate limit, trusted proxy, security headers, gunicorn's limits
     "RATE_LIMIT": (10.0, _non_negative_float),  # requests per second per client address; 0 switches it off
     "RATE_LIMIT_BURST": (100, _positive_int),  # requests a client may send at once after being idle

@@ -8,7 +8,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import Flask, current_app
 
@@ -64,11 +64,23 @@ class EndpointState:
             return self._release_data[name]
 
 
+class Served(Protocol):
+    """What an app holds under :data:`EXTENSION`: its releases (:class:`sparql_endpoint.registry.Releases`)."""
+
+    @property
+    def latest(self) -> EndpointState: ...
+
+    def for_request(self) -> EndpointState: ...
+
+
 def get_state() -> EndpointState:
-    """The state of the application handling the current request."""
-    return current_app.extensions[EXTENSION]
+    """The state of the release the current request is for (``/releases/<version>/...``: that release;
+    otherwise, and outside a request, the latest)."""
+    served: Served = current_app.extensions[EXTENSION]
+    return served.for_request()
 
 
 def state_of(app: Flask) -> EndpointState:
-    """The state of ``app`` (outside a request: tests, the server's start-up)."""
-    return app.extensions[EXTENSION]
+    """The state of ``app``'s latest release (outside a request: tests, the server's start-up)."""
+    served: Served = app.extensions[EXTENSION]
+    return served.latest

@@ -1,6 +1,6 @@
 """The HTTP views, one blueprint per concern: the SPARQL protocol (:mod:`.sparql`), dereferenced IRIs and
-graph documents (:mod:`.linked_data`), site pages (:mod:`.site`), downloads (:mod:`.downloads`) and the
-reconciliation service (:mod:`.reconcile`).
+graph documents (:mod:`.linked_data`), site pages (:mod:`.site`), downloads (:mod:`.downloads`), the
+reconciliation service (:mod:`.reconcile`) and past releases (:mod:`.releases`).
 
 Views parse the request, call a service (the sibling packages ``sparql``, ``linked_data``, ``site``,
 ``downloads``, ``reconcile``) and respond; services never import views.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import downloads, linked_data, reconcile, site, sparql
+from . import downloads, linked_data, reconcile, releases, site, sparql
 
 
 def register(app: Flask) -> None:
-    for module in (sparql, site, linked_data, downloads, reconcile):
+    for module in (sparql, site, linked_data, downloads, reconcile, releases):
         app.register_blueprint(module.bp)
     site.register_page_errors(app)

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, render_template, request
 from ..errors import ResourceGone, ResourceNotFound
 from ..http.conditional import etag_of, finish, not_modified
 from ..http.negotiation import HTML, RESOURCE_FORMATS, SUFFIXES, Format, negotiate
+from ..history.versions import version_links
 from ..linked_data import describe as ld
 from ..linked_data import rdf
 from ..linked_data.iris import DCTERMS, iri_of_path, is_safe, iri_ref, split_suffix
@@ -66,11 +67,13 @@ def entity(path: str) -> Response:
     fmt = negotiated(suffix_format)
     headers = representation_headers(local, fmt, suffix_format is not None)
     etag = etag_of(state.validator, "resource", local, fmt.key)
+    versions = ", ".join(version_links(iri, local))  # RFC 5829, between the releases holding it
     if not triples:
+        missing = {"Vary": "Accept", **({"Link": versions} if versions else {})}
         if fmt is HTML:
             return Response(render_template("not_found.html", iri=iri, path=local), status=404,
-                            headers={"Vary": "Accept"}, content_type=HTML.content_type)
-        raise ResourceNotFound(f"The graph says nothing about {iri}.", iri=iri, headers={"Vary": "Accept"})
+                            headers=missing, content_type=HTML.content_type)
+        raise ResourceNotFound(f"The graph says nothing about {iri}.", iri=iri, headers=missing)
     cached = not_modified(etag, state.modified, headers)
     if cached is not None:
         return cached
@@ -83,6 +86,8 @@ def entity(path: str) -> Response:
             headers["Link"] = ", ".join(f'<{s.href}>; rel="successor-version"' for s in successors)
         if fmt is not HTML and not successors:
             raise ResourceGone(f"{iri} was retired.", iri=iri)
+    if versions:
+        headers["Link"] = f"{headers['Link']}, {versions}"
     cut = cuts(("The description of this record", triples))
     headers.update(capped_header(cut))
     if fmt is HTML:
