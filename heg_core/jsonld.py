@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 
 
 def _canonical(value: Any) -> Any:
@@ -36,10 +37,23 @@ def compact(graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def compact_triples(triples: Iterable[ox.Triple], context: dict[str, Any]) -> dict[str, Any]:
-    """The same, for pyoxigraph triples (the server's answers)."""
+    """The same, for pyoxigraph triples (the server's answers). Blank nodes keep their labels (the store's,
+    stable), so the same answer gives the same bytes in every process (a parse would relabel them at random)."""
     graph = Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+    for t in triples:
+        graph.add((_term(t.subject), _term(t.predicate), _term(t.object)))
     return compact(graph, context)
+
+
+def _term(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
 def to_bytes(document: dict[str, Any]) -> bytes:

@@ -31,13 +31,19 @@ class ReleasePaths:
         self.routed = routed
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        match = _VERSIONED.match(environ.get("PATH_INFO") or "")
-        if match is not None and not self.routed(environ):
-            version, rest = match.group(1), match.group(2) or "/"
+        versioned = split_versioned(environ.get("PATH_INFO") or "")
+        if versioned is not None and not self.routed(environ):
+            version, rest = versioned
             root = environ.get("SCRIPT_NAME", "")
             environ = {**environ, ROOT_KEY: root, VERSION_KEY: version,
                        "SCRIPT_NAME": f"{root}{PREFIX}{version}", "PATH_INFO": rest}
         return self.app(environ, start_response)
+
+
+def split_versioned(path: str) -> tuple[str, str] | None:
+    """``(version, rest)`` of a path of the form ``/releases/<version>/rest``, else None."""
+    match = _VERSIONED.match(path)
+    return (match.group(1), match.group(2) or "/") if match is not None else None
 
 
 def unversioned_root(environ: dict[str, Any]) -> str:

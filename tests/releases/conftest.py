@@ -1,10 +1,5 @@
-"""Fixtures of the past-releases tests: three releases built by the real pipeline from edited copies of the
-fixture sources into one releases directory, and apps over them.
-
-The series: ``FIRST`` is the fixture data as it is; ``SECOND`` adds a place (:data:`ADDED`) and changes
-another's editorial note (:data:`CHANGED`); ``THIRD`` removes the added place again. So :data:`ADDED` exists
-only in ``SECOND``, :data:`KEPT` in all three.
-"""
+"""Fixtures of the past-releases tests: the three releases of :mod:`support.series`, built by the real
+pipeline from edited copies of the fixture sources into one releases directory, and apps over them."""
 
 from __future__ import annotations
 
@@ -16,31 +11,8 @@ import pytest
 from flask import Flask
 
 from support.apps import TEST_SETTINGS, app_factory
-from support.releases import build_release_series, replace_in
-
-FIRST, SECOND, THIRD = "2026.10.0", "2026.11.0", "2026.12.0"
-ADDED = "/id/place/middlesex-county-ma"
-CHANGED = "/id/place/suffolk-county-ma"
-KEPT = "/id/place/california"
-#: a test-only place row (Middlesex County, MA: its Census GEOID is 25017), in a copy of the fixture data
-ADDED_ROW = ("middlesex-county-ma,Middlesex County,county,MA,25017,massachusetts,"
-             "https://www.census.gov/library/reference/code-lists/ansi.html,\n")
-OLD_NOTE = "places.json: county containing Boston."
-NEW_NOTE = "places.json: county containing Boston (a test edit of the second release)."
-
-
-def _add_place(data: Path) -> None:
-    places = data / "places.csv"
-    places.write_text(places.read_text(encoding="utf-8") + ADDED_ROW, encoding="utf-8")
-    replace_in(places, OLD_NOTE, NEW_NOTE)
-
-
-def _remove_place(data: Path) -> None:
-    replace_in(data / "places.csv", ADDED_ROW, "")
-
-
-SERIES = {FIRST: None, SECOND: _add_place, THIRD: _remove_place}
-
+from support.releases import build_release_series
+from support.series import SERIES
 
 @pytest.fixture(scope="session")
 def series(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ADDED, FIRST, KEPT, SECOND, THIRD
+from support.series import ADDED, FIRST, KEPT, SECOND, THIRD
 
 from support.apps import TEST_SETTINGS, app_factory
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ADDED, FIRST, KEPT, SECOND, THIRD
+from support.series import ADDED, FIRST, KEPT, SECOND, THIRD
 from flask import Flask
 
 from graph_builder.publish import Endpoints, publish_release

@@ -12,7 +12,7 @@ import time
 
 import pyoxigraph as ox
 import pytest
-from conftest import ADDED, CHANGED, FIRST, KEPT, NEW_NOTE, OLD_NOTE, SECOND, THIRD
+from support.series import ADDED, CHANGED, FIRST, KEPT, NEW_NOTE, OLD_NOTE, SECOND, THIRD
 
 from heg_core.namespaces import DCAT
 from support.apps import TEST_SETTINGS, app_factory
