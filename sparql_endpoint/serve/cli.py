@@ -33,6 +33,7 @@ SETTING_OPTIONS = {  # option name -> setting name
     "max_request_bytes": "MAX_REQUEST_BYTES",
     "public_url": "PUBLIC_URL",
     "cache_entries": "CACHE_ENTRIES",
+    "queryable_releases": "QUERYABLE_RELEASES",
 }
 
 
@@ -80,7 +81,7 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
               help="Release directory to serve [default: HEG_RELEASE_DIR, else build/releases/latest of the "
                    "project folder].")
 @click.option("--releases-dir", "releases_dir", default=None, metavar="DIR",
-              help="Folder of all releases, listed on /downloads [default: the served release's parent].")
+              help="Folder of all releases, listed on /downloads and /releases/ [default: the served release's parent].")
 @click.option("--store", "store_url", default=None, metavar="URL",
               help="Answer from this remote SPARQL 1.1 query endpoint (loaded with `heg publish`) instead of the "
                    "release's embedded store; credentials from HEG_STORE_USER/HEG_STORE_PASSWORD or "
@@ -100,6 +101,9 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
               help="Request size cap in bytes [default: 1048576].")
 @click.option("--cache-entries", type=click.IntRange(min=0), default=None,
               help="Result cache entries per server process, 0 to disable [default: 512].")
+@click.option("--queryable-releases", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Releases of the releases folder answered at /releases/<version>/..., the latest included; "
+                   "older ones are downloads only [default: 3].")
 @click.option("--allow-service", multiple=True, metavar="IRI",
               help="A SERVICE IRI queries may call (repeatable; none by default).")
 @click.option("--public-url", default=None, help="The endpoint's public URL, for the service description.")
