@@ -10,6 +10,7 @@ a versioned path show a banner saying which release is shown, linking to the lat
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -81,7 +82,22 @@ def name_release(response: Response) -> Response:
     version = answering_version()
     if version is not None:
         response.headers.setdefault(RELEASE_HEADER, version)
+        if request.environ.get(VERSION_KEY):
+            keep_links_in_release(response)
     return response
+
+
+def keep_links_in_release(response: Response) -> None:
+    """On an HTML page of a versioned path, the site's own links (``href="/id/x"``, written from IRIs without
+    the script root) lead into the same release: ``/releases/<version>/id/x``."""
+    if response.is_streamed or response.direct_passthrough or response.mimetype != HTML.media_type:
+        return
+    root = request.script_root.encode()
+    body = response.get_data()
+    pattern = re.compile(rb'((?:href|src|action)=")/(?!/)(?!' + re.escape(root[1:] + b"/") + rb")")
+    rewritten = pattern.sub(lambda m: m.group(1) + root + b"/", body)
+    if rewritten != body:
+        response.set_data(rewritten)
 
 
 @bp.app_context_processor
@@ -91,6 +107,6 @@ def release_banner() -> dict[str, Any]:
     if not version or answering_version() is None:
         return {"served_release": None}
     latest = get_releases().latest.release.version
+    site = request.host_url.rstrip("/") + unversioned_root(request.environ)  # absolute: leads out of the release
     return {"served_release": {"version": version, "latest": latest, "is_latest": version == latest,
-                               "latest_href": unversioned_root(request.environ) + request.path,
-                               "releases_href": unversioned_root(request.environ) + "/releases/"}}
+                               "latest_href": site + request.path, "releases_href": site + "/releases/"}}

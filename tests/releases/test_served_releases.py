@@ -98,8 +98,11 @@ def test_versioned_pages_carry_a_banner_linking_to_the_latest(series_app) -> Non
     page = client.get(f"/releases/{FIRST}{KEPT}").get_data(as_text=True)
     banner = re.search(r'<p class="release-banner"[^>]*>(.*?)</p>', page, re.S)
     assert banner is not None
-    assert f"release {FIRST}" in banner.group(1) and f'href="{KEPT}"' in banner.group(1)
+    assert f"release {FIRST}" in banner.group(1) and f'href="http://localhost{KEPT}"' in banner.group(1)
     assert f"({THIRD})" in banner.group(1)
+    # the record's links, its formats and the navigation stay in the release it shows
+    assert f'href="/releases/{FIRST}/id/place/' in page and f'href="/releases/{FIRST}{KEPT}.ttl"' in page
+    assert 'href="/id/' not in page and 'href="/practices"' not in page
     assert "release-banner" not in client.get(KEPT).get_data(as_text=True)
     home = client.get(f"/releases/{SECOND}/").get_data(as_text=True)
     assert "release-banner" in home and f'href="/releases/{SECOND}/practices"' in home  # links stay in it
