@@ -73,30 +73,34 @@ class Releases:
         now = time.monotonic()
         if now - self._checked < CHECK_EVERY or self._switching or self._target is None:
             return
-        self._checked = now
-        target = self._pointed()
-        if target is None or target == self._target:
-            return
-        self._switching = True
+        with self._lock:
+            if now - self._checked < CHECK_EVERY or self._switching:
+                return
+            self._checked = now
+            target = self._pointed()
+            if target is None or target == self._target:
+                return
+            self._switching = True
         threading.Thread(target=self._switch, args=(target,), name="heg-release-switch", daemon=True).start()
 
     def _switch(self, target: Path) -> None:
+        """Open the release ``target`` names and make it the latest; on failure keep serving the old one."""
         try:
             needs_store = NEEDS_LOCAL_STORE[self.settings["STORE_KIND"]]
             load_release(target, require_store=needs_store)  # a damaged store is found here, not by a query
             state = self._open({**self.settings, "RELEASE_DIR": str(target)})
             state.store.start()
-        except HegError as exc:
+        except (HegError, OSError, ValueError) as exc:
             log.error("%s now points to %s, which cannot be served (%s); still serving release %s",
-                      self._link, target, exc.message or exc, self._latest.release.version)
-            self._target = target  # not retried until the link moves again
+                      self._link, target, getattr(exc, "message", "") or exc, self._latest.release.version)
+            with self._lock:
+                self._target, self._switching = target, False  # not retried until the link moves again
             return
-        finally:
-            self._switching = False
         with self._lock:
             old, self._latest, self._target = self._latest, state, target
             self._older[old.release.version] = old
             self._kept = None
+            self._switching = False
         log.info("release %s is now the latest (was %s)", state.release.version, old.release.version)
         self._close_unqueryable()
 
