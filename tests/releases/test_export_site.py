@@ -17,7 +17,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 import requests
-from support.series import ADDED, KEPT, THIRD
+from support.series import ADDED, KEPT, SECOND, THIRD
 
 from sparql_endpoint.export.site import EXPORT_SETTINGS, export_site
 from sparql_endpoint.http.negotiation import RESOURCE_FORMATS
@@ -155,3 +155,13 @@ def test_the_command(series: Path, tmp_path: Path) -> None:
                              check=False)
     assert refused.returncode == 2 and "not an empty folder" in refused.stderr
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+    older = tmp_path / "older"
+    done = subprocess.run([*heg, str(older), "--releases-dir", str(series), "--release", SECOND],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    listing = json.loads((older / "files.json").read_text(encoding="utf-8"))
+    names = {item["file"] for item in listing["files"]}
+    assert listing["release"] == SECOND and listing["endpoint"] == ""
+    assert f"id{ADDED[3:]}.ttl" in names and f"releases/{SECOND}{ADDED}.ttl" in names  # this release's record
+    assert 'href="/sparql"' in (older / "index.html").read_text(encoding="utf-8")  # no endpoint: the page saying so
+    assert "No endpoint is configured" in (older / "sparql.html").read_text(encoding="utf-8")
