@@ -103,7 +103,7 @@ def test_the_project_folder_is_found_upward_or_refused(tmp_path: Path) -> None:
 
 def test_every_command_joins_the_one_group_by_entry_point() -> None:
     declared = {ep.name: ep for ep in entry_points(group=COMMANDS_GROUP)}
-    assert set(declared) == {"build", "validate", "stats", "query", "publish", "serve"}
+    assert set(declared) == {"build", "validate", "stats", "query", "publish", "serve", "export-site"}
     ctx = click.Context(main)
     assert main.list_commands(ctx) == sorted(declared)
     for name in declared:
