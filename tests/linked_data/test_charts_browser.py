@@ -4,29 +4,11 @@ name, the page's Content-Security-Policy holds (no violation in the console), an
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.browser import chromium
-from support.serving import serving
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-
-
-@pytest.fixture(scope="module")
-def server(release) -> Iterator[str]:
-    with serving(release.path, "--query-workers", "1", "--threads", "4",
-                 command=[sys.executable, "-m", "sparql_endpoint"]) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        driver.set_page_load_timeout(30)
-        yield driver
 
 
 BARS = """return [...document.querySelectorAll('svg.chart-svg')].map(svg => ({

@@ -9,22 +9,13 @@ import re
 from html import unescape
 
 import pytest
-from support.linked_data import BASE
+from support.maps import BASE, EXPECTED_MARKS, PREFIXES, STATES_WITH_PLACES
 from support.releases import answer_of, dump_store
 
 from sparql_endpoint.site.atlas import atlas
 from sparql_endpoint.site.usmap import RADIUS, GAP, Mark, derived_level, spread
 
 BROWSER = "text/html,application/xhtml+xml"
-PREFIXES = (f"PREFIX heg: <{BASE}ontology#> PREFIX schema: <https://schema.org/> "
-            "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ")
-#: Every (item, shape) the map should draw: a place's own state or county GEOID, else (a Census place, seven
-#: digits) the GEOID of the place it lies within.
-EXPECTED = PREFIXES + """SELECT DISTINCT ?item ?kind ?shape WHERE {
-  { ?item a heg:CaseStudy ; dcterms:spatial ?p . BIND("case-study" AS ?kind) }
-  UNION { ?item a heg:HealthDepartment ; schema:areaServed ?p . BIND("health-department" AS ?kind) }
-  ?p heg:geoid ?own . OPTIONAL { ?p schema:containedInPlace/heg:geoid ?up }
-  BIND(IF(STRLEN(?own) <= 5, ?own, ?up) AS ?shape) }"""
 MARK = re.compile(r'<a class="mark-link" id="mark-\d+" href="([^"]+)" aria-label="([^"]+)" data-kind="([^"]+)" '
                   r'data-geoid="([^"]+)"><title>([^<]+)</title>')
 
@@ -42,7 +33,7 @@ def svg_of(html: str) -> str:
 @pytest.mark.parametrize("path", ["/", "/places"])
 def test_the_map_draws_every_item_on_its_place_as_sparql_says(client, release, path: str) -> None:
     store = dump_store(release.path)
-    expected = {(s["item"].value[len(BASE):], s["kind"].value, s["shape"].value) for s in answer_of(store, EXPECTED)}
+    expected = {(s["item"].value[len(BASE):], s["kind"].value, s["shape"].value) for s in answer_of(store, EXPECTED_MARKS)}
     assert len(expected) > 20
     svg = svg_of(page(client, path))
     marks = MARK.findall(svg)
@@ -57,8 +48,7 @@ def test_the_map_draws_every_item_on_its_place_as_sparql_says(client, release, p
     # every state of the atlas is drawn; those holding one of our places are tinted
     states = re.findall(r'<path class="state( has-places)?" data-geoid="(\d\d)"', svg)
     assert len(states) == len(atlas().states) == 51
-    [ours] = answer_of(store, PREFIXES + "SELECT (COUNT(DISTINCT SUBSTR(?g, 1, 2)) AS ?n) WHERE { "
-                                         "?p a schema:AdministrativeArea ; heg:geoid ?g }")
+    [ours] = answer_of(store, STATES_WITH_PLACES)
     assert sum(1 for tinted, _ in states if tinted) == int(ours["n"].value)
     counties = set(re.findall(r'<path class="county" data-geoid="(\d{5})"', svg))
     assert counties == {shape for _, _, shape in expected if len(shape) == 5}
