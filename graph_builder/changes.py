@@ -31,14 +31,13 @@ import pyoxigraph as ox
 from heg_core.errors import ReleaseError
 from heg_core.formats import graph_format
 from heg_core.namespaces import LABEL_PROPERTIES, STANDARD_PREFIXES
-from heg_core.release import read_manifest
+from heg_core.release import CHANGE_FILES, read_manifest
 
 log = logging.getLogger(__name__)
 
 #: The graphs compared, and the dump each is read from.
 DIFFED = {"data": "heg.nt", "ontology": "ontology.ttl", "shapes": "shapes.ttl", "queries": "queries.ttl"}
-PATCH, ADDED, REMOVED, SUMMARY = "changes.rdfp", "added.nt", "removed.nt", "changes.json"
-CHANGE_FILES = (PATCH, ADDED, REMOVED, SUMMARY)
+PATCH, ADDED, REMOVED, SUMMARY = CHANGE_FILES
 RDF_TYPE = STANDARD_PREFIXES["rdf"] + "type"
 _LABELS = frozenset(LABEL_PROPERTIES) | {STANDARD_PREFIXES["rdfs"] + "label"}
 
