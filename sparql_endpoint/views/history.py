@@ -10,10 +10,11 @@ feed's ETag follows the list of kept releases, so a new release shows up without
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from heg_core.formats import CITATION_FORMATS, HTML, RDF_PATCH
+from heg_core.formats import CITATION_FORMATS, HTML, RDF_PATCH, Format
 from heg_core.release import Release
 
 from ..errors import ResourceNotFound
@@ -39,27 +40,47 @@ def _modified(release: Release) -> dt.datetime | None:
         return None
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One release's representation asked for: the release, the format, the validators and the headers."""
+
+    release: Release
+    fmt: Format
+    etag: str
+    modified: dt.datetime | None
+    headers: dict[str, str]
+
+    def respond(self, body: bytes) -> Response:
+        return finish(Response(body, headers=self.headers, content_type=self.fmt.content_type), self.etag,
+                      self.modified)
+
+
+def _asked(kind: str, version: str, formats: tuple[Format, ...]) -> Asked | Response:
+    """The release and format asked for (a 404 naming the kept versions, a 406), or the 304 when the client
+    holds it already."""
+    release = release_named(version)
+    fmt = negotiate(formats, request.accept_mimetypes, request.args.get("format"))
+    asked = Asked(release, fmt, etag_of(get_state().validator, kind, version, release.digest, fmt.key),
+                  _modified(release), {"Vary": "Accept"})
+    return not_modified(asked.etag, asked.modified, asked.headers) or asked
+
+
 @bp.route("/releases/<version>/changes", methods=["GET"])
 def changes(version: str) -> Response:
     """What changed in release ``version`` since the one before: a page, or the RDF Patch by negotiation."""
-    release = release_named(version)
-    fmt = negotiate(CHANGES_FORMATS, request.accept_mimetypes, request.args.get("format"))
-    etag = etag_of(get_state().validator, "changes", version, release.digest, fmt.key)
-    headers = {"Vary": "Accept"}
-    cached = not_modified(etag, _modified(release), headers)
-    if cached is not None:
-        return cached
+    asked = _asked("changes", version, CHANGES_FORMATS)
+    if isinstance(asked, Response):
+        return asked
+    release = asked.release
     found = history.changes_of(release)
-    if fmt is RDF_PATCH:
+    if asked.fmt is RDF_PATCH:
         if history.PATCH not in found.files:
             raise ResourceNotFound(f"Release {version} has no RDF Patch: {change_summary(release)}",
                                    hint=f"See /releases/{version}/changes for what is known about it.")
-        body = (release.path / history.PATCH).read_bytes()
-        headers["Content-Location"] = url_for("downloads.download", version=version, filename=history.PATCH)
-    else:
-        body = render_template("changes.html", changes=found, release=release, summary=change_summary(release),
-                               kinds=history.KINDS).encode()
-    return finish(Response(body, headers=headers, content_type=fmt.content_type), etag, _modified(release))
+        asked.headers["Content-Location"] = url_for("downloads.download", version=version, filename=history.PATCH)
+        return asked.respond((release.path / history.PATCH).read_bytes())
+    return asked.respond(render_template("changes.html", changes=found, release=release,
+                                         summary=change_summary(release), kinds=history.KINDS).encode())
 
 
 @bp.route("/releases.atom", methods=["GET"])
@@ -82,22 +103,15 @@ def releases_feed() -> Response:
 @bp.route("/releases/<version>/cite", methods=["GET"])
 def cite(version: str) -> Response:
     """How to cite release ``version``: a page with every format, or one format by ``?format=`` or Accept."""
-    release = release_named(version)
-    fmt = negotiate(CITE_FORMATS, request.accept_mimetypes, request.args.get("format"))
-    etag = etag_of(get_state().validator, "cite", version, release.digest, fmt.key)
-    headers = {"Vary": "Accept"}
-    cached = not_modified(etag, _modified(release), headers)
-    if cached is not None:
-        return cached
-    files = citation_files(release)
-    if fmt is HTML:
-        body = render_template("cite.html", release=release,
-                               files={key: data.decode("utf-8") for key, data in files.items()},
-                               formats=CITATION_FORMATS).encode()
-    else:
-        body = files[fmt.key]
-        headers["Content-Disposition"] = f'inline; filename="citation-{version}.{fmt.extension}"'
-    return finish(Response(body, headers=headers, content_type=fmt.content_type), etag, _modified(release))
+    asked = _asked("cite", version, CITE_FORMATS)
+    if isinstance(asked, Response):
+        return asked
+    files = citation_files(asked.release)
+    if asked.fmt is HTML:
+        return asked.respond(render_template("cite.html", release=asked.release, formats=CITATION_FORMATS,
+                                             files={key: data.decode("utf-8") for key, data in files.items()}).encode())
+    asked.headers["Content-Disposition"] = f'inline; filename="citation-{version}.{asked.fmt.extension}"'
+    return asked.respond(files[asked.fmt.key])
 
 
 @bp.app_template_global("cite_record")
