@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
 from support.changed_sources import ADDED, CHANGED, NEW_DESCRIPTION, NEW_TITLE, REMOVED, VERSIONS
 from heg_core.namespaces import DEFAULT_SPACE
+from heg_core.cli import main
 from heg_core.release import read_manifest
-from support.releases import build_release
+from support.releases import FIXTURE_DATA, build_release
 
 CHANGE_FILES = ["changes.rdfp", "added.nt", "removed.nt", "changes.json"]
 CONTENT_GRAPHS = [f"{DEFAULT_SPACE.base}graph/{name}" for name in ("data", "ontology", "shapes", "queries")]
@@ -170,3 +172,12 @@ def test_void_links_the_release_to_its_changes_and_predecessor(series: list[Path
                <{release}/file/changes.rdfp> dcterms:conformsTo <https://afs.github.io/rdf-delta/rdf-patch.html> .
                FILTER(CONTAINS(STR(?citation), "{VERSIONS[1]}")) }}"""
     assert void.query(ask)
+
+
+def test_heg_build_says_what_changed(tmp_path: Path) -> None:
+    first = CliRunner().invoke(main, ["build", "--data", str(FIXTURE_DATA), "--out", str(tmp_path)])
+    assert first.exit_code == 0 and "since" not in first.output
+    second = CliRunner().invoke(main, ["build", "--data", str(FIXTURE_DATA), "--out", str(tmp_path),
+                                       "--version", "2026.11.9-test"])
+    assert second.exit_code == 0, second.output
+    assert "since 2026.11.0-test: 0 entities added, 0 removed, 0 changed (0 triples added, 0 removed)" in second.output
