@@ -169,6 +169,8 @@ def test_the_feed_has_one_entry_per_release(history_app: Flask, series: list[Pat
     assert "1 entities added, 1 removed, 1 changed" in second.findtext(f"{ATOM}summary")
     assert "no predecessor" in entries[-1].findtext(f"{ATOM}summary")
     assert client.get("/releases.atom", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    home = client.get("/").get_data(as_text=True)  # every page lets a feed reader find it
+    assert '<link rel="alternate" type="application/atom+xml" title="Releases" href="/releases.atom">' in home
 
 
 def test_bibtex_citation_parses_and_names_version_date_and_iri(history_app: Flask, series: list[Path]) -> None:
