@@ -102,7 +102,9 @@ def build(data_dir: Path | None, ontology_path: Path | None, shapes_path: Path |
     """Load, check, build and validate the sources, then write an immutable release.
 
     The release goes to OUT/releases/<version>/ and OUT/releases/latest is switched to it only when
-    everything is written. On any error the previous release stays in place.
+    everything is written. On any error the previous release stays in place. Each release also records
+    what changed since the previous one (changes.rdfp, added.nt, removed.nt, changes.json) and how to
+    cite it (citation.txt, citation.json, citation.bib); see docs/releases.md.
     """
     from .release import write_release
 
@@ -120,6 +122,11 @@ def build(data_dir: Path | None, ontology_path: Path | None, shapes_path: Path |
     click.echo(f"release {outcome.version} {state} {outcome.path}")
     click.echo(f"{outcome.manifest['triples']['total']} triples "
                f"({outcome.manifest['triples']['data']} in the data graph)")
+    changes = outcome.manifest.get("changes")
+    if changes:
+        click.echo(f"since {changes['previous_version']}: {changes['entities_added']} entities added, "
+                   f"{changes['entities_removed']} removed, {changes['entities_changed']} changed "
+                   f"({changes['triples_added']} triples added, {changes['triples_removed']} removed)")
 
 
 @click.command()

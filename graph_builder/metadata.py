@@ -15,10 +15,18 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
+from .changes import ADDED, PATCH, REMOVED
 from .load import Sources
 from heg_core.namespaces import DCAT, SCHEMA, IRISpace
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+RDF_PATCH_SPEC = URIRef("https://afs.github.io/rdf-delta/rdf-patch.html")
+#: What each file of the difference from the previous release holds (graph_builder/changes.py).
+CHANGE_DESCRIPTIONS = {
+    PATCH: "What changed since release {previous}, as RDF Patch: the data, ontology, shapes and queries graphs.",
+    ADDED: "The triples of the data graph added since release {previous}.",
+    REMOVED: "The triples of the data graph removed since release {previous}.",
+}
 
 #: What a ``published_counts`` entry counts: name -> (source kind, edition or "").
 COUNTED = {
@@ -123,6 +131,7 @@ def catalog_graph(meta: Graph, space: IRISpace, record: dict, dataset: URIRef, r
 def metadata_graph(
     *, space: IRISpace, sources: Sources, version: str, previous: str | None, built_at: str,
     data: Graph, files: list[FileInfo], undescribed: list[tuple[str, str]], graph_sizes: dict[str, int],
+    citation: str = "",
 ) -> Graph:
     """The metadata graph of one release. ``undescribed`` lists files (path, media type) whose checksum
     cannot be stated inside themselves (the TriG dump and the VoID file); manifest.json has them."""
@@ -173,6 +182,9 @@ def metadata_graph(
         meta.add((release, PROV.wasDerivedFrom, URIRef(url)))
     if previous:
         meta.add((release, DCAT.previousVersion, URIRef(space.entity("release", previous))))
+        meta.add((release, PROV.wasRevisionOf, URIRef(space.entity("release", previous))))
+    if citation:
+        meta.add((release, DCTERMS.bibliographicCitation, Literal(citation, lang="en")))
     for vocabulary in ("skos", "dcterms", "schema", "org", "prov", "dcat", "void", "heg"):
         meta.add((release, VOID.vocabulary, URIRef(space.prefixes[vocabulary])))
     for name, size in sorted(graph_sizes.items()):
@@ -199,6 +211,12 @@ def metadata_graph(
         meta.add((checksum, SPDX.checksumValue, Literal(info.sha256, datatype=XSD.hexBinary)))
         if info.path.endswith(".ttl") and info.path.startswith("heg"):
             meta.add((release, VOID.dataDump, URIRef(downloads + info.path)))
+        if info.path in CHANGE_DESCRIPTIONS and previous:  # the difference from the previous release
+            meta.add((dist, DCTERMS.description, Literal(CHANGE_DESCRIPTIONS[info.path].format(previous=previous),
+                                                         lang="en")))
+            meta.add((release, RDFS.seeAlso, URIRef(f"{space.base}releases/{version}/changes")))
+            if info.path == PATCH:
+                meta.add((dist, DCTERMS.conformsTo, RDF_PATCH_SPEC))
     for path, media_type in undescribed:
         dist = URIRef(f"{release}/file/{path}")
         meta.add((release, DCAT.distribution, dist))

@@ -7,7 +7,9 @@ previous release and ``latest`` untouched; its staging directory is removed by t
 
 Layout of ``build/releases/<version>/`` (see docs/releases.md):
 ``heg.ttl heg.nt heg.jsonld heg.trig`` (+ ``.gz``), ``context.jsonld``, ``ontology.ttl``, ``shapes.ttl``,
-``void.ttl``, ``validation-report.ttl``, ``validation-report.txt``, ``SHA256SUMS``, ``manifest.json`` and
+``void.ttl``, ``validation-report.ttl``, ``validation-report.txt``, what changed since the previous release
+(``changes.rdfp``, ``added.nt``, ``removed.nt``, ``changes.json``: :mod:`.changes`), its citation
+(``citation.txt``, ``citation.json``, ``citation.bib``), ``SHA256SUMS``, ``manifest.json`` and
 ``store/`` (a pyoxigraph store holding the named graphs data, ontology, shapes and metadata).
 """
 
@@ -34,6 +36,9 @@ from heg_core.errors import ReleaseError
 from heg_core.formats import graph_format, media_type_of
 from heg_core.release import GRAPH_NAMES, MANIFEST, latest_version, read_manifest, sha256_file
 
+from .changes import write_changes
+from .cite import cited_release, write_citation
+from heg_core.citation import text as text_citation
 from .dumps import TermConverter, as_quads, gzip_file, to_quads, to_triples, write_jsonld, write_rdf
 from .errors import SourceErrors
 from .examples import check_examples
@@ -167,8 +172,18 @@ def _write_files(
     digest = content_digest(root)
 
     start = time.perf_counter()
+    release_iri = space.entity("release", version)
+    changes = None
+    if previous and previous != version:  # what changed since the previous release (none for a first one)
+        changes = write_changes(root, root.parent / previous, graph_iris=graph_iris, release_iri=release_iri,
+                                digest=digest, previous_iri=space.entity("release", previous))
+    citation = cited_release(result.sources, version, built_at, release_iri)
+    cited = write_citation(root, citation)
+    timings["changes+citation"] = time.perf_counter() - start
+
+    start = time.perf_counter()
     described = ["heg.ttl", "heg.nt", "heg.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl", "queries.ttl",
-                 "validation-report.ttl", "validation-report.txt"]
+                 "validation-report.ttl", "validation-report.txt", *(changes["files"] if changes else []), *cited]
     for name in ["heg.ttl", "heg.nt", "heg.jsonld"]:
         described.append(gzip_file(root / name).name)
     infos = [_file_info(root, name) for name in described]
@@ -179,7 +194,7 @@ def _write_files(
              "queries": len(result.queries)}
     metadata = metadata_graph(
         space=space, sources=result.sources, version=version, previous=previous, built_at=built_at,
-        data=result.data, files=infos, graph_sizes=sizes,
+        data=result.data, files=infos, graph_sizes=sizes, citation=text_citation(citation),
         undescribed=[("heg.trig", graph_format("trig").media_type), ("heg.trig.gz", "application/gzip"),
                      ("void.ttl", "text/turtle"), (MANIFEST, "application/json"), ("SHA256SUMS", "text/plain")],
     )
@@ -214,6 +229,7 @@ def _write_files(
         "built_at": built_at,
         "previous_version": previous,
         "digest": digest,
+        **({"changes": changes} if changes else {}),
         "graphs": graph_iris,
         "triples": {**sizes, "total": sum(sizes.values())},
         "validation": {"conforms": result.validation.conforms, "violations": result.validation.violations,

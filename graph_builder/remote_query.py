@@ -16,6 +16,8 @@ import ast
 import http.client
 import urllib.error
 import warnings
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
@@ -29,6 +31,8 @@ from heg_core.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Format, by_name, p
 from heg_core.namespaces import DEFAULT_BASE
 
 from .query import QueryError, graph_output, solution_output, write_graph
+
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 120.0
 GET_LIMIT = 2000  # a query longer than this, URL-encoded, is POSTed (form-encoded) instead of sent by GET
@@ -126,6 +130,14 @@ def _engine(table: tuple[Format, ...], media_type: str, url: str, kind: str) -> 
     return engine
 
 
+def _parsed(parse: Callable[[], T], url: str, media_type: str) -> T:
+    """What ``parse`` makes of an endpoint's answer, or why the answer is not what it claims to be."""
+    try:
+        return parse()
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointUnavailable(f"the answer of {url} is not valid {media_type}: {exc}") from exc
+
+
 def run_remote_query(url: str, sparql: str, fmt: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Answer ``sparql`` at the endpoint ``url`` and write the result in ``fmt``, as :func:`run_query` does."""
     wrapper = _wrapper(_check_url(url), sparql, timeout)
@@ -135,18 +147,13 @@ def run_remote_query(url: str, sparql: str, fmt: str | None = None, timeout: flo
         wrapper.addCustomHttpHeader("Accept", _accept(GRAPH_FORMATS, ASKED["graph"]))
         media_type, body = _fetch(wrapper, url, timeout)
         engine = _engine(GRAPH_FORMATS, media_type, url, "an RDF graph")
-        try:
-            triples = [quad.triple for quad in ox.parse(body, format=engine, base_iri=url)]
-        except (SyntaxError, ValueError) as exc:
-            raise EndpointUnavailable(f"the answer of {url} is not valid {media_type}: {exc}") from exc
+        triples = _parsed(lambda: [quad.triple for quad in ox.parse(body, format=engine, base_iri=url)],
+                          url, media_type)
         return write_graph(triples, chosen, DEFAULT_BASE)
     chosen = solution_output(fmt)
     wrapper.setReturnFormat(JSON)
     wrapper.addCustomHttpHeader("Accept", _accept(SOLUTION_FORMATS, ASKED["solutions"]))
     media_type, body = _fetch(wrapper, url, timeout)
     engine = _engine(SOLUTION_FORMATS, media_type, url, "SPARQL results")
-    try:
-        results = ox.parse_query_results(body, format=engine)
-    except (SyntaxError, ValueError) as exc:
-        raise EndpointUnavailable(f"the answer of {url} is not valid {media_type}: {exc}") from exc
+    results = _parsed(lambda: ox.parse_query_results(body, format=engine), url, media_type)
     return results.serialize(format=chosen.engine)

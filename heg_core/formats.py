@@ -69,8 +69,19 @@ GRAPH_FORMATS: tuple[Format, ...] = (
 
 HTML = Format("html", "text/html", ("application/xhtml+xml",), "html")
 
+#: What changed between two releases, as RDF Patch (https://afs.github.io/rdf-delta/rdf-patch.html).
+RDF_PATCH = Format("rdf-patch", "application/rdf-patch", ("text/rdf-patch",), "rdfp")
+
+#: How a release is cited (the files citation.txt, citation.json and citation.bib of every release).
+CITATION_FORMATS: tuple[Format, ...] = (
+    Format("text", "text/plain", (), "txt"),
+    Format("csl-json", "application/vnd.citationstyles.csl+json", ("application/json",), "json", names=("csl",)),
+    Format("bibtex", "application/x-bibtex", ("text/x-bibtex",), "bib", names=("bib",)),
+)
+
 #: Files of a release that are not RDF: extension -> media type.
-OTHER_FILES = {"txt": "text/plain; charset=utf-8", "json": "application/json", "gz": "application/gzip"}
+OTHER_FILES = {"txt": "text/plain; charset=utf-8", "json": "application/json", "gz": "application/gzip",
+               RDF_PATCH.extension: RDF_PATCH.media_type, "bib": CITATION_FORMATS[2].media_type}
 
 
 def graph_format(key: str) -> Format:

@@ -33,6 +33,9 @@ STANDARD_PREFIXES: dict[str, str] = {
     "sh": str(SH),
 }
 
+#: Properties whose value names a thing, best first (the server's pages and the builder's change lists).
+LABEL_PROPERTIES = (str(SKOS.prefLabel), str(DCTERMS.title), str(SCHEMA.name), str(RDFS.label))
+
 
 class IRISpace:
     """The IRI space of one base: entity IRIs, ontology terms and named graphs."""

@@ -28,6 +28,9 @@ GRAPH_NAMES = ("data", "ontology", "shapes", "queries", "metadata")
 #: Keys a manifest must have.
 MANIFEST_KEYS = ("version", "base_iri", "digest", "graphs", "triples")
 LATEST = "latest"
+#: The files of what changed since the previous release (graph_builder/changes.py writes them, the server
+#: reads them): the RDF Patch, the data graph's added and removed triples, the per-entity summary.
+CHANGE_FILES = ("changes.rdfp", "added.nt", "removed.nt", "changes.json")
 _STORE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 

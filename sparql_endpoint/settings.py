@@ -159,6 +159,8 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
         ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
          "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
          "frame-ancestors 'none'"), _header_value),
+    # the reconciliation preview card alone may be framed (OpenRefine shows it in an iframe): its frame-ancestors
+    "PREVIEW_FRAME_ANCESTORS": ("*", _header_value),
     "REFERRER_POLICY": ("strict-origin-when-cross-origin", _header_value),
     "CLIENT_HEADER_TIMEOUT": (5.0, _positive_float),  # seconds for the request line and headers to arrive
     "CLIENT_BODY_TIMEOUT": (30.0, _positive_float),  # seconds for the body to arrive after the headers

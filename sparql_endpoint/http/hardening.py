@@ -4,7 +4,9 @@ Security headers (on every response, pages or not): ``Content-Security-Policy`` 
 vendored YASGUI load scripts, styles and fonts from this server only, and may not be framed; the query
 page alone allows inline styles, which YASGUI sets on the elements it builds),
 ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, and ``X-Frame-Options: DENY`` for browsers that
-predate ``frame-ancestors``.
+predate ``frame-ancestors``. One exception: the reconciliation preview card (``/reconcile/preview``, a
+read-only card with no form and no action) may be framed by ``PREVIEW_FRAME_ANCESTORS`` (any origin by
+default), since OpenRefine shows it in an iframe on its own origin; it then carries no ``X-Frame-Options``.
 
 Rate limit: a token bucket per client address (``RATE_LIMIT`` requests per second, ``RATE_LIMIT_BURST``
 at once), kept per server process in a bounded table (``RATE_LIMIT_CLIENTS``; the longest-idle address is
@@ -113,6 +115,21 @@ def _unmapped(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IP
     return getattr(ip, "ipv4_mapped", None) or ip
 
 
+#: The one route other sites may frame: OpenRefine's inline preview of a reconciliation candidate.
+FRAMED_ENDPOINT = "reconcile.preview"
+
+
+def framed_headers(headers: dict[str, str], ancestors: str) -> dict[str, str]:
+    """``headers`` for a page that ``ancestors`` may frame (``'none'`` or empty: the headers unchanged)."""
+    policy = headers.get("Content-Security-Policy", "")
+    if not ancestors.strip() or ancestors.strip() == "'none'":
+        return headers
+    directives = [d.strip() for d in policy.split(";") if d.strip() and not d.strip().startswith("frame-ancestors")]
+    framed = {name: value for name, value in headers.items() if name != "X-Frame-Options"}
+    framed["Content-Security-Policy"] = "; ".join([*directives, f"frame-ancestors {ancestors.strip()}"])
+    return framed
+
+
 def register(app: Flask) -> None:
     """Install the rate limit (before each request) and the security headers (after each response)."""
     config = app.config
@@ -144,12 +161,13 @@ def register(app: Flask) -> None:
     }
 
     query_page_policy = config["QUERY_PAGE_CONTENT_SECURITY_POLICY"]
+    framed = framed_headers(headers, config["PREVIEW_FRAME_ANCESTORS"])
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
         if request.endpoint == "sparql.sparql" and response.mimetype == "text/html" and query_page_policy:
             response.headers.setdefault("Content-Security-Policy", query_page_policy)
-        for name, value in headers.items():
+        for name, value in (framed if request.endpoint == FRAMED_ENDPOINT else headers).items():
             if value:
                 response.headers.setdefault(name, value)
         return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from heg_core.namespaces import LABEL_PROPERTIES as LABEL_PROPERTIES  # the kernel's, re-exported here
 from heg_core.namespaces import STANDARD_PREFIXES
 
 from ..errors import BadRequest
@@ -22,9 +23,6 @@ DCTERMS = STANDARD_PREFIXES["dcterms"]
 SCHEMA = STANDARD_PREFIXES["schema"]
 XSD = STANDARD_PREFIXES["xsd"]
 DCAT = STANDARD_PREFIXES["dcat"]
-
-#: Properties whose value names a thing, best first.
-LABEL_PROPERTIES = (SKOS + "prefLabel", DCTERMS + "title", SCHEMA + "name", RDFS + "label")
 
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LOCAL_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .resource import Link, Resource
 
 MAX_NODES = 18
-LABEL_CHARS = 40
+LABEL_CHARS = 34  # fits beside the column on a 390 px phone (the full name is the title)
 ROW = 24
 ENDS = ("linkedCaseStudy", "linkedPractice", "placedPractice", "placedIn", "mapsFrom", "mapsTo")
 KINDS = (("CaseStudy", "case-study"), ("StrategicPractice", "practice"), ("HealthDepartment", "organization"),
@@ -117,7 +117,7 @@ def render(n: Neighbourhood) -> str:
         rows.append(("relation", group.relation))
         rows.extend(("node", neighbour) for neighbour in group.neighbours)
     if n.hidden:
-        rows.append(("more", f"and {n.hidden} more, listed under Statements and Pointing here"))
+        rows.append(("more", f"and {n.hidden} more: see the lists above"))
     inferred = any(nb.inferred for g in n.groups for nb in g.neighbours)
     legend = ["solid line: a published link"] + (["dashed line: inferred by a curator"] if inferred else [])
     top = 8 + 20 * len(legend)
@@ -139,18 +139,18 @@ def render(n: Neighbourhood) -> str:
         y = top + i * ROW + ROW // 2
         if what == "node" and isinstance(item, Neighbour):
             css = "edge inferred" if item.inferred else "edge"
-            out.append(f'<line class="{css}" x1="14" y1="{centre}" x2="30%" y2="{y}"/>')
+            out.append(f'<line class="{css}" x1="14" y1="{centre}" x2="24%" y2="{y}"/>')
     out.append(f'<circle class="node self" cx="14" cy="{centre}" r="10"><title>{escape(n.label)}</title></circle>'
                f'<text class="self-label" x="0" y="{centre + 28}">this record</text>')
     for i, (what, item) in enumerate(rows):
         y = top + i * ROW + ROW // 2
         if what == "node" and isinstance(item, Neighbour):
             out.append(f'<a href="{escape(item.href)}" class="neighbour"><title>{escape(item.label)}</title>'
-                       f'<circle class="node n-{item.kind}" cx="30%" cy="{y}" r="6"/>'
-                       f'<text x="30%" dx="12" y="{y + 4}">{escape(_short(item.label))}</text></a>')
+                       f'<circle class="node n-{item.kind}" cx="24%" cy="{y}" r="6"/>'
+                       f'<text x="24%" dx="12" y="{y + 4}">{escape(_short(item.label))}</text></a>')
         else:
-            out.append(f'<text class="relation" x="30%" y="{y + 4}">{escape(str(item))}</text>')
+            out.append(f'<text class="relation" x="24%" y="{y + 4}">{escape(str(item))}</text>')
     if not rows:
-        out.append(f'<text class="relation" x="30%" y="{top + 16}">No direct links to other records.</text>')
+        out.append(f'<text class="relation" x="24%" y="{top + 16}">No direct links to other records.</text>')
     out.append("</svg>")
     return "".join(out)

@@ -125,7 +125,11 @@ def _query(key: str, item: Any, prefixes: dict[str, str]) -> Query:
 
 def parse_queries(text: str | None, prefixes: dict[str, str]) -> dict[str, Query]:
     """The batch of ``queries=``: a JSON object of keys to queries."""
-    batch = _json(text, "queries")
+    return check_queries(_json(text, "queries"), prefixes)
+
+
+def check_queries(batch: Any, prefixes: dict[str, str]) -> dict[str, Query]:
+    """A batch already read from JSON (``queries=`` or a JSON body's ``"queries"``), checked."""
     if not isinstance(batch, dict):
         raise ReconcileBadRequest("The queries parameter must be a JSON object of keys to queries, "
                                   "{\"q0\": {\"query\": \"...\"}}.")
@@ -138,7 +142,11 @@ def parse_queries(text: str | None, prefixes: dict[str, str]) -> dict[str, Query
 
 def parse_extension(text: str | None, prefixes: dict[str, str]) -> Extension:
     """The data extension request of ``extend=``: ``{"ids": [...], "properties": [{"id": ...}]}``."""
-    request = _json(text, "extend")
+    return check_extension(_json(text, "extend"), prefixes)
+
+
+def check_extension(request: Any, prefixes: dict[str, str]) -> Extension:
+    """A data extension request already read from JSON, checked."""
     if not isinstance(request, dict):
         raise ReconcileBadRequest("The extend parameter must be a JSON object with \"ids\" and \"properties\".")
     ids, properties = request.get("ids"), request.get("properties")
@@ -151,6 +159,28 @@ def parse_extension(text: str | None, prefixes: dict[str, str]) -> Extension:
                                   f"{MAX_EXTEND_PROPERTIES} properties.")
     props = tuple(resolve_property(p.get("id") if isinstance(p, dict) else p, prefixes) for p in properties)
     return Extension(tuple(ids), props)
+
+
+def json_body(body: bytes) -> tuple[str, Any]:
+    """A JSON request body: ``{"queries": {...}}`` or ``{"extend": {...}}``; which one, and its value."""
+    if len(body) > 2_000_000:
+        raise ReconcileBadRequest("The JSON body is longer than 2,000,000 bytes.")
+    try:
+        data = json.loads(body)
+    except ValueError as err:
+        raise ReconcileBadRequest(f"The request body is not valid JSON: {err}.",
+                                  hint="Send Content-Type: application/json with a body such as "
+                                       "{\"queries\": {\"q0\": {\"query\": \"Alameda County\"}}}, or send "
+                                       "queries= as a form field.") from None
+    keys = [key for key in ("queries", "extend") if isinstance(data, dict) and key in data]
+    if len(keys) != 1:
+        raise ReconcileBadRequest("A JSON body must be an object with exactly one of \"queries\" (a batch of "
+                                  "reconciliation queries) or \"extend\" (a data extension request).",
+                                  hint="For example {\"queries\": {\"q0\": {\"query\": \"Alameda County\"}}}.")
+    value = data[keys[0]]
+    if isinstance(value, str):  # the form field's JSON text, sent inside a JSON body
+        value = _json(value, keys[0])
+    return keys[0], value
 
 
 def positive(value: str | None, default: int, name: str, most: int = MAX_LIMIT) -> int:

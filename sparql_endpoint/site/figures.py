@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..linked_data.iris import local_path
+from ..linked_data.iris import iri_ref, local_path
 from ..reads import Values, select
 from ..state import get_state
 from .charts import Bar, Chart
@@ -108,3 +108,43 @@ def coverage_chart(coverage: list[dict[str, str]]) -> Chart:
                         (("found", int(row["found"])),), outline=published, outline_text=words))
     return Chart("coverage", "Coverage against the guide's published counts",
                  "How many of each kind this graph holds, against the count the guide itself publishes", bars)
+
+
+#: One practice's linked case studies per jurisdiction level, published and inferred links counted apart.
+PRACTICE_LEVELS = """SELECT ?level ?label (COUNT(DISTINCT ?pub) AS ?published) (COUNT(DISTINCT ?inf) AS ?inferred) WHERE {
+  { ?l a heg:CaseStudyPracticeLink ; heg:linkedPractice PRACTICE ; heg:inferred false ; heg:linkedCaseStudy ?pub .
+    BIND(?pub AS ?cs) }
+  UNION { ?m a heg:CaseStudyPracticeLink ; heg:linkedPractice PRACTICE ; heg:inferred true ; heg:linkedCaseStudy ?inf .
+    BIND(?inf AS ?cs) }
+  OPTIONAL { ?cs heg:jurisdictionLevel ?level . OPTIONAL { ?level skos:prefLabel ?label } } }
+GROUP BY ?level ?label ORDER BY ?label"""
+
+#: One practice's inferred links per confidence the curators gave.
+PRACTICE_CONFIDENCE = """SELECT ?confidence ?label (COUNT(DISTINCT ?cs) AS ?n) WHERE {
+  ?l a heg:CaseStudyPracticeLink ; heg:linkedPractice PRACTICE ; heg:inferred true ; heg:linkedCaseStudy ?cs .
+  OPTIONAL { ?l heg:confidence ?confidence . OPTIONAL { ?confidence skos:prefLabel ?label } } }
+GROUP BY ?confidence ?label"""
+
+CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def one_practice_charts(iri: str) -> tuple[list[Chart], list[Values]]:
+    """A practice page's charts: its case studies per jurisdiction level (published solid, inferred
+    hatched) and its inferred links per confidence; none when no case study is linked."""
+    practice = iri_ref(iri, get_state().release.base_iri)
+    levels = select(PRACTICE_LEVELS.replace("PRACTICE", practice)).values()
+    confidence = select(PRACTICE_CONFIDENCE.replace("PRACTICE", practice)).values()
+    level_bars = [Bar(row.get("label") or "level not recorded", _stacked(row),
+                      _href(row["level"]) if "level" in row else "") for row in levels]
+    confidence_rows = sorted(confidence, key=lambda r: (CONFIDENCE_ORDER.get(r.get("label", "").lower(), 9),
+                                                        r.get("label", "")))
+    confidence_bars = [Bar(row.get("label") or "confidence not stated", (("inferred", int(row["n"])),),
+                           _href(row["confidence"]) if "confidence" in row else "") for row in confidence_rows]
+    charts = [chart for chart in (
+        Chart("practice-levels", "Case studies linked to this practice, per jurisdiction level",
+              "Case studies linked to this practice, by the level of their health departments; published links "
+              "(the guide's own tags) and curators' inferred links counted apart", level_bars, unit="case studies"),
+        Chart("practice-confidence", "Inferred links to this practice, per confidence",
+              "Case studies curators linked to this practice, by the confidence they gave the inference",
+              confidence_bars, unit="case studies")) if chart.bars]
+    return charts, [levels, confidence]

@@ -16,7 +16,8 @@ from ..linked_data.resource import label_of
 from ..linked_data.schema_org import dataset_jsonld
 from ..reads import Values, cuts, select
 from ..state import get_state
-from . import figures
+from . import figures, usmap
+from .mapsvg import MapView
 
 
 def _rows(query: str, max_rows: int | None = None) -> Values:
@@ -60,6 +61,7 @@ def home_context(root: str) -> dict[str, Any]:
                       "contentUrl": f"{root}/downloads/{release.version}/{f['path']}"} for f in files
                      if f["path"].startswith("heg.")]
     creator = current.first(DCTERMS + "creator") or dataset.first(DCTERMS + "creator")
+    drawn = usmap.us_map()
     markup = dataset_jsonld(
         name=dataset.label, description=dataset.first(DCTERMS + "description"), url=base + "id/dataset",
         license_iri=license_iri or "", creator=creator, version=release.version,
@@ -70,8 +72,8 @@ def home_context(root: str) -> dict[str, Any]:
             "coverage_names": figures.COVERAGE_NAMES,
             "resource_charts": resource_charts,
             "license_iri": license_iri, "creator": creator, "jsonld": markup, "release": release,
-            "gaps": sorted(v.text for v in dataset.heg_values("knownGap")),
-            "cuts": cuts(("The description of the dataset", dataset_triples),
+            "gaps": sorted(v.text for v in dataset.heg_values("knownGap")), "us_map": MapView(drawn),
+            "cuts": drawn.cuts + cuts(("The description of the dataset", dataset_triples),
                          ("The description of this release", current_triples),
                          ("The counts per kind", counts), ("The coverage table", rows),
                          ("The resources per type", resource_rows[0]),
@@ -166,7 +168,8 @@ ORDER BY ?state LCASE(?name)""")
         row["href"] = _href(row["place"])
         if "within" in row:
             row["withinHref"] = _href(row["within"])
-    return {"rows": rows, "cuts": cuts(("The list of places", rows))}
+    drawn = usmap.us_map()
+    return {"rows": rows, "us_map": MapView(drawn), "cuts": drawn.cuts + cuts(("The list of places", rows))}
 
 
 def vocabularies_context() -> dict[str, Any]:

@@ -26,7 +26,7 @@ from ..linked_data.iris import DCTERMS, iri_of_path, is_safe, iri_ref, split_suf
 from ..linked_data.neighbourhood import neighbourhood
 from ..linked_data.schema_org import entity_jsonld
 from ..reads import cuts, select
-from ..site import pages
+from ..site import figures, pages
 from ..state import get_state
 from .site import capped_header
 
@@ -89,11 +89,17 @@ def entity(path: str) -> Response:
     if versions:
         headers["Link"] = f"{headers['Link']}, {versions}"
     cut = cuts(("The description of this record", triples))
+    charts: list[figures.Chart] = []
+    if fmt is HTML and status == 200 and resource.has_type(resource.heg + "StrategicPractice"):
+        charts, chart_rows = figures.one_practice_charts(iri)
+        cut += cuts(("The case studies per jurisdiction level", chart_rows[0]),
+                    ("The inferred links per confidence", chart_rows[1]))
     headers.update(capped_header(cut))
     if fmt is HTML:
         template = "gone.html" if status == 410 else "entity.html"
         body = render_template(template, r=resource, path=local, formats=RESOURCE_FORMATS[1:],
-                               jsonld=entity_jsonld(resource), cuts=cut, neighbours=neighbourhood(resource))
+                               jsonld=entity_jsonld(resource), cuts=cut, neighbours=neighbourhood(resource),
+                               charts=charts)
     else:
         body = rdf.write(triples, fmt)
     response = Response(body, status=status, headers=headers, content_type=fmt.content_type)

@@ -2,7 +2,8 @@
 
 - ``GET /reconcile``: the service manifest (JSON; JSONP with ``callback=``, a plain identifier);
 - ``GET|POST /reconcile`` with ``queries=`` (form field or parameter): a batch of reconciliation queries;
-  with ``extend=``: data extension;
+  with ``extend=``: data extension; or ``POST`` a JSON body (``Content-Type: application/json``) holding
+  ``{"queries": {...}}`` or ``{"extend": {...}}``, the same values as JSON instead of form text;
 - ``GET /reconcile/suggest/{entity,type,property}?prefix=``, ``GET /reconcile/propose_properties?type=``;
 - ``GET /reconcile/preview?id=``: a small HTML card; ``GET /reconcile/view?id=``: to the entity's page.
 """
@@ -20,7 +21,16 @@ from ..http.negotiation import HTML
 from ..linked_data.iris import is_safe, local_path
 from ..reconcile import extend as extension
 from ..reconcile import suggest
-from ..reconcile.requests import DEFAULT_LIMIT, ReconcileBadRequest, parse_extension, parse_queries, positive
+from ..reconcile.requests import (
+    DEFAULT_LIMIT,
+    ReconcileBadRequest,
+    check_extension,
+    check_queries,
+    json_body,
+    parse_extension,
+    parse_queries,
+    positive,
+)
 from ..reconcile.service import manifest, reconcile
 from ..state import get_state
 
@@ -45,6 +55,11 @@ def answer(data: Any) -> Response:
 @bp.route("", methods=["GET", "POST"])
 def service() -> Response:
     prefixes = get_state().prefixes
+    if request.method == "POST" and request.mimetype == "application/json":
+        kind, value = json_body(request.get_data(cache=False))
+        if kind == "queries":
+            return answer(reconcile(check_queries(value, prefixes)))
+        return answer(extension.extend(check_extension(value, prefixes)))
     if "queries" in request.values:
         return answer(reconcile(parse_queries(request.values.get("queries"), prefixes)))
     if "extend" in request.values:

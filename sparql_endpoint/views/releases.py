@@ -89,13 +89,18 @@ def name_release(response: Response) -> Response:
 
 def keep_links_in_release(response: Response) -> None:
     """On an HTML page of a versioned path, the site's own links (``href="/id/x"``, written from IRIs without
-    the script root) lead into the same release: ``/releases/<version>/id/x``."""
+    the script root) lead into the same release: ``/releases/<version>/id/x``; links to the history of all
+    releases (``/releases/``, ``/releases.atom``, ``/releases/<other>/...``) lead to the site's own."""
     if response.is_streamed or response.direct_passthrough or response.mimetype != HTML.media_type:
         return
     root = request.script_root.encode()
+    site = unversioned_root(request.environ).encode()
     body = response.get_data()
-    pattern = re.compile(rb'((?:href|src|action)=")/(?!/)(?!' + re.escape(root[1:] + b"/") + rb")")
-    rewritten = pattern.sub(lambda m: m.group(1) + root + b"/", body)
+    into = re.compile(rb'((?:href|src|action)=")' + re.escape(site) + rb"/(?!/)(?!releases[/.])(?!"
+                      + re.escape(root[len(site) + 1:] + b"/") + rb")")
+    out = re.compile(rb'((?:href|src|action)=")' + re.escape(root) + rb"(/releases[/.])")
+    rewritten = out.sub(lambda m: m.group(1) + site + m.group(2),
+                        into.sub(lambda m: m.group(1) + root + b"/", body))
     if rewritten != body:
         response.set_data(rewritten)
 

@@ -10,26 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.browser import chromium
 from support.serving import serving
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SCREENSHOTS = Path(os.environ.get("HEG_SCREENSHOTS", "/tmp/heg-screenshots"))
-
-
-@pytest.fixture(scope="module")
-def server(release) -> Iterator[str]:
-    with serving(release.path, "--query-workers", "1", "--threads", "4",
-                 command=[sys.executable, "-m", "sparql_endpoint"]) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        driver.set_page_load_timeout(30)
-        yield driver
 
 
 def test_browse_home_to_practice_to_case_study_through_a_filter(server: str, browser) -> None:

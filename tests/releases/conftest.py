@@ -17,7 +17,7 @@ from support.series import SERIES
 @pytest.fixture(scope="session")
 def series(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The releases directory of the three releases (tests must not modify it: copy it with ``series_copy``)."""
-    return build_release_series(tmp_path_factory.mktemp("series"), SERIES)
+    return build_release_series(tmp_path_factory.mktemp("series"), SERIES)[0].parent
 
 
 @pytest.fixture

@@ -180,3 +180,10 @@ def test_versioned_paths_are_as_fast_as_the_latest(series_app) -> None:
     older = median(f"/releases/{FIRST}{KEPT}")
     assert versioned < latest * 1.5 + 0.002, (latest, versioned)
     assert older < latest * 1.5 + 0.002, (latest, older)
+
+
+def test_links_to_the_history_of_releases_leave_the_version(series_app) -> None:
+    page = series_app.test_client().get(f"/releases/{SECOND}/").get_data(as_text=True)
+    assert 'href="/releases/"' in page and f'href="/releases/{SECOND}/releases/' not in page
+    listing = series_app.test_client().get(f"/releases/{SECOND}/releases/").get_data(as_text=True)
+    assert f'href="/releases/{FIRST}/sparql"' in listing  # a versioned copy of the list links the versions

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 from flask import Flask
 
-from support.remote_servers import ScriptedServer, answer, read_body
+from support.remote_servers import ScriptedServer, answer, read_body, recording
 from sparql_endpoint import state_of
 
 HEG = "https://w3id.org/health-equity-guide/"
@@ -19,9 +19,7 @@ RESULTS = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
     {"x": {"type": "literal", "value": "one"}}]}}).encode()
 
 
-def results_store(handler: BaseHTTPRequestHandler) -> None:
-    read_body(handler)
-    answer(handler, 200, RESULTS, "application/sparql-results+json")
+results_store = recording(200, RESULTS, "application/sparql-results+json")
 
 
 @pytest.mark.parametrize("query,status", [
@@ -62,11 +60,7 @@ def test_the_cache_and_etags_spare_the_store(make_app: Callable[..., Flask]) -> 
 def test_the_release_dataset_is_stated_to_the_store(make_app: Callable[..., Flask], release) -> None:
     bodies: list[bytes] = []
 
-    def recording_store(handler: BaseHTTPRequestHandler) -> None:
-        bodies.append(read_body(handler))
-        answer(handler, 200, RESULTS, "application/sparql-results+json")
-
-    with ScriptedServer(recording_store) as store:
+    with ScriptedServer(recording(200, RESULTS, "application/sparql-results+json", bodies)) as store:
         client = make_app(STORE_KIND="remote", STORE_URL=store.url + "/query").test_client()
         client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x ?p ?o }"})
         method, path, headers = store.requests[0]
@@ -93,10 +87,6 @@ def test_unknown_graphs_never_reach_the_store(make_app: Callable[..., Flask], re
     cannot make the store fetch anything either."""
     bodies: list[bytes] = []
 
-    def recording_store(handler: BaseHTTPRequestHandler) -> None:
-        bodies.append(read_body(handler))
-        answer(handler, 200, RESULTS, "application/sparql-results+json")
-
     data_graph = release.manifest["graphs"]["data"]
     absent = release.manifest["base_iri"] + "graph/not-in-this-dataset"
     swap = {"GRAPH": data_graph, "ABSENT": absent}
@@ -106,7 +96,7 @@ def test_unknown_graphs_never_reach_the_store(make_app: Callable[..., Flask], re
             return [fill(v) for v in value]
         return value.replace("GRAPH", data_graph)
 
-    with ScriptedServer(recording_store) as store:
+    with ScriptedServer(recording(200, RESULTS, "application/sparql-results+json", bodies)) as store:
         client = make_app(STORE_KIND="remote", STORE_URL=store.url + "/query").test_client()
         response = client.get("/sparql", query_string={k: fill(v) for k, v in params.items()})
         assert response.status_code == 200
@@ -120,11 +110,7 @@ def test_unknown_graphs_never_reach_the_store(make_app: Callable[..., Flask], re
 def test_relative_iris_resolve_against_the_endpoint_through_the_store_too(make_app: Callable[..., Flask]) -> None:
     bodies: list[bytes] = []
 
-    def recording_store(handler: BaseHTTPRequestHandler) -> None:
-        bodies.append(read_body(handler))
-        answer(handler, 200, RESULTS, "application/sparql-results+json")
-
-    with ScriptedServer(recording_store) as store:
+    with ScriptedServer(recording(200, RESULTS, "application/sparql-results+json", bodies)) as store:
         client = make_app(STORE_KIND="remote", STORE_URL=store.url + "/query").test_client()
         client.get("/sparql", query_string={"query": "SELECT ?i WHERE { BIND(<x> AS ?i) }"})
         client.get("/sparql", query_string={"query": "BASE <http://example.org/> SELECT ?i WHERE { BIND(<x> AS ?i) }"})

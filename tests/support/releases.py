@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,28 +35,31 @@ def answer_of(store: ox.Store, query: str) -> list:
     return list(store.query(query, use_default_graph_as_union=True))
 
 
-#: An edit of a copy of the fixture sources (``data_dir``), made before one release of a series is built.
+#: One step of a release series: the version to build and an edit of the sources copy (None: as they are).
 Edit = Callable[[Path], None]
 
 
-def build_release_series(tmp: Path, edits: Mapping[str, Edit | None]) -> Path:
-    """Build one release per ``version -> edit`` into ``tmp/releases``, in order, each from one copy of
-    tests/fixtures/data to which that edit is applied after all the earlier ones (so the edits accumulate,
-    as sources do between releases); the last becomes ``latest``. Returns ``tmp/releases``."""
-    data = tmp / "series-data"
-    if data.exists():
-        shutil.rmtree(data)
-    shutil.copytree(FIXTURE_DATA, data)
-    for version, edit in edits.items():
+def set_version(data_dir: Path, version: str) -> None:
+    """Write ``version`` into the ``version:`` line of ``data_dir/dataset.yaml`` (comments kept)."""
+    path = data_dir / "dataset.yaml"
+    text, found = re.subn(r"^version: .*$", f'version: "{version}"', path.read_text(encoding="utf-8"), count=1,
+                          flags=re.MULTILINE)
+    if not found:
+        raise ValueError(f"{path} has no `version:` line to bump")
+    path.write_text(text, encoding="utf-8")
+
+
+def build_release_series(out_dir: Path, steps: Sequence[tuple[str, Edit | None]],
+                         data_dir: Path = FIXTURE_DATA) -> list[Path]:
+    """Build one release per step into ``out_dir/releases``, oldest first, each from one copy of ``data_dir``
+    (``out_dir/sources``) with the step's edit applied on top of the earlier ones and its version written
+    into the copy's dataset.yaml; the versioned release directories, in build order."""
+    sources = out_dir / "sources"
+    shutil.copytree(data_dir, sources)
+    built = []
+    for version, edit in steps:
         if edit is not None:
-            edit(data)
-        build_release(tmp, data, version=version)
-    return tmp / "releases"
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    """An edit's one step: ``old`` (which must be there) replaced by ``new`` in the file at ``path``."""
-    text = path.read_text(encoding="utf-8")
-    if old not in text:
-        raise AssertionError(f"{path} does not contain {old!r}: the edit no longer fits the fixture data")
-    path.write_text(text.replace(old, new), encoding="utf-8")
+            edit(sources)
+        set_version(sources, version)
+        built.append(write_release(run_pipeline(Pipeline(data_dir=sources)), out_dir).path)
+    return built

@@ -134,6 +134,16 @@ def answer(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_ty
     handler.wfile.flush()
 
 
+def recording(status: int, body: bytes, content_type: str, bodies: list[bytes] | None = None) -> Handler:
+    """A store that gives every request the same answer, appending each request's body to ``bodies``."""
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        received = read_body(handler)
+        if bodies is not None:
+            bodies.append(received)
+        answer(handler, status, body, content_type)
+    return handle
+
+
 def forward(handler: BaseHTTPRequestHandler, target: str, body: bytes | None = None) -> None:
     """Pass the request on to ``target`` (a real store) and its answer back."""
     data = read_body(handler) if body is None else body

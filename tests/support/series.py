@@ -1,4 +1,5 @@
-"""Three releases from changed sources, for the tests of past releases (``build_release_series(tmp, SERIES)``).
+"""Three releases from changed sources, for the tests of past releases (``build_release_series(tmp, SERIES)``; the
+history tests have their own series, :mod:`support.changed_sources`).
 
 ``FIRST`` is the fixture data as it is; ``SECOND`` adds a place (:data:`ADDED`) and changes another's
 editorial note (:data:`CHANGED`); ``THIRD`` removes the added place again. So :data:`ADDED` exists only in
@@ -9,7 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .releases import replace_in
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """An edit's one step: ``old`` (which must be there) replaced by ``new`` in the file at ``path``."""
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise AssertionError(f"{path} does not contain {old!r}: the edit no longer fits the fixture data")
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 FIRST, SECOND, THIRD = "2026.10.0", "2026.11.0", "2026.12.0"
 ADDED = "/id/place/middlesex-county-ma"
@@ -32,4 +39,5 @@ def _remove_place(data: Path) -> None:
     replace_in(data / "places.csv", ADDED_ROW, "")
 
 
-SERIES = {FIRST: None, SECOND: _add_place, THIRD: _remove_place}
+#: the steps of :func:`support.releases.build_release_series`
+SERIES = ((FIRST, None), (SECOND, _add_place), (THIRD, _remove_place))
