@@ -161,8 +161,7 @@ def _write_files(
     write_rdf(root / "ontology.ttl", to_triples(result.ontology, convert), graph_format("turtle"), prefixes)
     write_rdf(root / "shapes.ttl", to_triples(result.shapes, convert), graph_format("turtle"), prefixes)
     write_rdf(root / "queries.ttl", to_triples(result.queries, convert), graph_format("turtle"), prefixes)
-    write_rdf(root / "validation-report.ttl", to_triples(result.validation.report_graph, convert),
-              graph_format("turtle"), prefixes)
+    write_rdf(root / "validation-report.ttl", result.validation.report_triples(), graph_format("turtle"), prefixes)
     (root / "validation-report.txt").write_text(result.validation.report_text, encoding="utf-8")
     digest = content_digest(root)
 
@@ -199,8 +198,14 @@ def _write_files(
     timings["store"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    broken = check_examples(store, result.sources, result.space)
-    del store
+    # On an in-memory store of the same quads: Oxigraph answers the examples' aggregates there about ten
+    # times faster than from RocksDB (3 s against 30 s at 100x); the written store must hold as many.
+    memory = ox.Store()
+    memory.bulk_extend(quads)
+    broken = check_examples(memory, result.sources, result.space)
+    if len(store) != len(memory):
+        raise ReleaseError(f"the store written to {root / 'store'} holds {len(store)} quads, not {len(memory)}")
+    del store, memory
     if broken:  # an example that no longer holds stops the release: examples cannot rot
         raise SourceErrors(broken)
     timings["examples"] = time.perf_counter() - start
