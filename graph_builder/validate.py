@@ -19,11 +19,9 @@ changing a result (tests compare against pySHACL on the shapes as written):
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from dataclasses import dataclass
 from functools import cached_property
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,6 +32,7 @@ from rdflib.term import Node
 
 from .dumps import TermConverter, blank_node_label, sort_lines, sorted_ntriples, stable_blank_nodes
 from .errors import Problem
+from .forked import Forked, can_fork
 
 log = logging.getLogger(__name__)
 
@@ -138,20 +137,27 @@ def _closure(shapes: Graph, roots: list[Node]) -> Graph:
     return part
 
 
-def _cost(data: Graph, shapes: Graph, shape: Node) -> int:
-    """Roughly how many focus nodes a shape has."""
-    cost = 1
-    for cls in shapes.objects(shape, SH.targetClass):
-        cost += sum(1 for _ in data.subjects(RDF.type, cls))
-    for prop in shapes.objects(shape, SH.targetSubjectsOf):
-        cost += len(set(data.subjects(prop, None)))
-    return cost
+def _focus_count(data: Graph, target: URIRef, value: Node) -> int:
+    if target == SH.targetClass:
+        return sum(1 for _ in data.subjects(RDF.type, value))
+    if target == SH.targetSubjectsOf:
+        return len(set(data.subjects(value, None)))
+    return 1
 
 
 def shape_groups(data: Graph, shapes: Graph, count: int) -> list[list[Node]]:
-    """Split the shapes with targets into ``count`` groups of similar cost (greedy, largest first)."""
+    """Split the shapes with targets into ``count`` groups of similar cost (greedy, largest first); a
+    shape costs roughly as many focus nodes as its targets have."""
     targeted = sorted({s for p in TARGETS for s in shapes.subjects(p, None)}, key=lambda s: (type(s).__name__, s))
-    costs = {shape: _cost(data, shapes, shape) for shape in targeted}  # each one scans the data graph
+    counts: dict[tuple[Node, Node], int] = {}  # shapes share targets; each count scans the data graph once
+    costs = {}
+    for shape in targeted:
+        costs[shape] = 1
+        for target, value in shapes.predicate_objects(shape):
+            if target in TARGETS:
+                if (target, value) not in counts:
+                    counts[target, value] = _focus_count(data, target, value)
+                costs[shape] += counts[target, value]
     groups: list[list[Node]] = [[] for _ in range(count)]
     loads = [0] * count
     for shape in sorted(targeted, key=lambda s: -costs[s]):
@@ -177,34 +183,11 @@ def _validate_part(data: Graph, shapes: Graph, ontology: Graph, origins: dict[UR
                  located_results(report, origins, data))
 
 
-def _child(conn: Connection, data: Graph, shapes: Graph, ontology: Graph,
-           origins: dict[URIRef, tuple[Path, int]]) -> None:
-    try:
-        conn.send((_validate_part(data, shapes, ontology, origins), None))
-    except BaseException as exc:  # reported to the parent, which raises it
-        conn.send((None, f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
 def _parallel(data: Graph, shapes: Graph, ontology: Graph, origins: dict[URIRef, tuple[Path, int]],
               workers: int) -> list[_Part]:
-    context = multiprocessing.get_context("fork")
-    jobs = []
-    for group in shape_groups(data, shapes, workers):
-        parent, child = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(child, data, _closure(shapes, group), ontology, origins))
-        process.start()
-        child.close()
-        jobs.append((process, parent))
-    parts = []
-    for process, conn in jobs:
-        part, error = conn.recv()
-        process.join()
-        if error:
-            raise RuntimeError(f"SHACL validation failed in a worker process: {error}")
-        parts.append(part)
-    return parts
+    jobs = [Forked(_validate_part, data, _closure(shapes, group), ontology, origins)
+            for group in shape_groups(data, shapes, workers)]
+    return [job.result() for job in jobs]
 
 
 def _report_node(conforms: bool, labels: set[str]) -> bytes:
@@ -239,7 +222,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph,
     if workers is None:
         workers = (os.cpu_count() or 1) if len(data) >= PARALLEL_THRESHOLD else 1
     batched = batched_shapes(shapes)
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and can_fork():
         parts = _parallel(data, batched, ontology, origins or {}, workers)
     else:
         parts = [_validate_part(data, batched, ontology, origins or {})]
