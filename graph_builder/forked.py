@@ -16,6 +16,10 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 
+#: Below this many data triples a build forks nothing: forking costs more than it saves, and a process
+#: with threads (a test session serving pages) is safer not forked.
+WORTH_FORKING = 20_000
+
 #: Children started and not yet asked for their result.
 _unfinished: list[Forked] = []
 
@@ -38,14 +42,15 @@ def _run(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...]) 
 
 
 class Forked:
-    """``function(*args)`` running in a child process; :meth:`result` waits for it."""
+    """``function(*args)`` running in a child process (or, with ``fork=False``, run in place at once);
+    :meth:`result` waits for it."""
 
-    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, function: Callable[..., Any], *args: Any, fork: bool = True) -> None:
         self.name = getattr(function, "__name__", "a build step")
         self._value: Any = None
         self._error: BaseException | None = None
         self._conn: Connection | None = None
-        if not can_fork():
+        if not (fork and can_fork()):
             try:
                 self._value = function(*args)
             except Exception as exc:  # raised by result(), as from a child

@@ -37,7 +37,7 @@ from heg_core.release import GRAPH_NAMES, MANIFEST, latest_version, read_manifes
 from .dumps import TermConverter, as_quads, gzip_file, to_quads, to_triples, write_jsonld, write_rdf
 from .errors import SourceErrors
 from .examples import check_examples_on
-from .forked import Forked, stop_unfinished
+from .forked import WORTH_FORKING, Forked, stop_unfinished
 from .metadata import FileInfo, metadata_graph
 from .pipeline import PipelineResult
 
@@ -149,7 +149,8 @@ def _write_files(
 
     context = jsonld_context(space)
     (root / "context.jsonld").write_text(json.dumps(context, indent=1) + "\n", encoding="utf-8")
-    jsonld = Forked(write_jsonld, root / "heg.jsonld", result.data, context)  # rdflib's, beside ours below
+    beside = len(result.data) >= WORTH_FORKING  # large graphs: slow steps run in forked processes beside others
+    jsonld = Forked(write_jsonld, root / "heg.jsonld", result.data, context, fork=beside)  # rdflib's
 
     convert = TermConverter()
     start = time.perf_counter()
@@ -190,14 +191,14 @@ def _write_files(
     quads = [*as_quads(data_triples, graph_iris["data"]),
              *to_quads({graph_iris["ontology"]: result.ontology, graph_iris["shapes"]: result.shapes,
                         graph_iris["queries"]: result.queries, graph_iris["metadata"]: metadata}, convert)]
-    examples = Forked(check_examples_on, quads, result.sources, result.space)  # beside the TriG and the store
+    examples = Forked(check_examples_on, quads, result.sources, result.space, fork=beside)  # beside TriG, store
     write_rdf(root / "heg.trig", quads, graph_format("trig"), prefixes)
     gzip_file(root / "heg.trig")
     timings["metadata+trig"] = time.perf_counter() - start
 
     start = time.perf_counter()
     store = ox.Store(str(root / "store"))
-    store.bulk_load(path=str(root / "heg.trig"), format=ox.RdfFormat.TRIG)  # the store holds exactly the TriG
+    store.bulk_extend(quads)  # the store holds exactly the TriG: the quads it was written from
     store.flush()
     timings["store"] = time.perf_counter() - start
 

@@ -32,12 +32,9 @@ from rdflib.term import Node
 
 from .dumps import TermConverter, blank_node_label, sort_lines, sorted_ntriples, stable_blank_nodes
 from .errors import Problem
-from .forked import Forked, can_fork
+from .forked import WORTH_FORKING, Forked, can_fork
 
 log = logging.getLogger(__name__)
-
-#: Below this many data triples, forking costs more than it saves.
-PARALLEL_THRESHOLD = 20_000
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
@@ -220,7 +217,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph,
     ``workers``: processes to use (default: the CPU count when the graph is large, else 1).
     """
     if workers is None:
-        workers = (os.cpu_count() or 1) if len(data) >= PARALLEL_THRESHOLD else 1
+        workers = (os.cpu_count() or 1) if len(data) >= WORTH_FORKING else 1
     batched = batched_shapes(shapes)
     if workers > 1 and can_fork():
         parts = _parallel(data, batched, ontology, origins or {}, workers)

@@ -60,3 +60,11 @@ def test_stop_unfinished_ends_a_child_before_it_writes(tmp_path: Path) -> None:
     time.sleep(0.2)
     assert not target.exists()
     stop_unfinished()  # nothing left: a no-op
+
+
+def test_without_fork_the_step_runs_in_place_and_its_error_waits_for_result(tmp_path: Path) -> None:
+    pid, total = Forked(_pid_and_sum, [1, 2, 3], fork=False).result()
+    assert (pid, total) == (os.getpid(), 6)
+    job = Forked(_fail, tmp_path / "absent", fork=False)  # does not raise yet
+    with pytest.raises(FileNotFoundError, match="absent"):
+        job.result()
