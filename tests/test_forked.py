@@ -68,3 +68,17 @@ def test_without_fork_the_step_runs_in_place_and_its_error_waits_for_result(tmp_
     job = Forked(_fail, tmp_path / "absent", fork=False)  # does not raise yet
     with pytest.raises(FileNotFoundError, match="absent"):
         job.result()
+
+
+def test_a_release_written_with_forked_steps_is_the_same_release(pipeline_result, release, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real release is under the forking threshold; forced over it, the JSON-LD dump and the example
+    queries run in forked processes and every stable file comes out the same."""
+    from graph_builder import release as release_module
+    from graph_builder.release import write_release
+
+    monkeypatch.setattr(release_module, "WORTH_FORKING", 0)
+    forked_release = write_release(pipeline_result, tmp_path)
+    for name in ["heg.ttl", "heg.nt", "heg.jsonld", "heg.jsonld.gz", "context.jsonld", "validation-report.ttl"]:
+        assert (forked_release.path / name).read_bytes() == (release.path / name).read_bytes(), name
+    assert forked_release.manifest["digest"] == release.manifest["digest"]
