@@ -48,6 +48,12 @@ class TermConverter:
         return converted
 
 
+def blank_node_label(description: Iterable[str]) -> str:
+    """The label of a blank node described by ``description``: one ``"<p> value"`` string per outgoing
+    triple, a blank-node value written as its own label. Order does not matter."""
+    return "b" + hashlib.sha256("\n".join(sorted(description)).encode("utf-8")).hexdigest()[:32]
+
+
 def stable_blank_nodes(graph: Graph) -> Graph:
     """A copy of ``graph`` whose blank nodes are named by a hash of what hangs below them.
 
@@ -67,8 +73,7 @@ def stable_blank_nodes(graph: Graph) -> Graph:
         for p, o in graph.predicate_objects(node):
             value = name(o, trail | {node}) if isinstance(o, BNode) else o.n3()
             parts.append(f"{p.n3()} {value}")
-        digest = hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()[:32]
-        names[node] = "b" + digest
+        names[node] = blank_node_label(parts)
         return names[node]
 
     def term(node: Node) -> Node:
@@ -87,10 +92,20 @@ def to_triples(graph: Graph, convert: TermConverter) -> list[ox.Triple]:
     triples are written once by pyoxigraph, the lines sorted as bytes and parsed back, which is several
     times faster than sorting rdflib terms with a Python key function.
     """
+    return list(ox.parse(sorted_ntriples(graph, convert), format=ox.RdfFormat.N_TRIPLES))
+
+
+def sorted_ntriples(graph: Graph, convert: TermConverter) -> bytes:
+    """``graph`` as N-Triples written by pyoxigraph, its lines sorted as bytes."""
     raw = ox.serialize((ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph),
                        format=ox.RdfFormat.N_TRIPLES)
-    lines = sorted(line for line in raw.split(b"\n") if line)
-    return list(ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES))
+    return sort_lines(raw)
+
+
+def sort_lines(ntriples: bytes) -> bytes:
+    """N-Triples lines sorted as bytes, each once."""
+    lines = sorted({line for line in ntriples.split(b"\n") if line})
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def as_quads(triples: list[ox.Triple], graph: str) -> Iterator[ox.Quad]:

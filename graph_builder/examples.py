@@ -118,3 +118,11 @@ def check_examples(store: ox.Store, sources: Sources, space: IRISpace) -> list[P
     for example in sources.of("example"):
         problems += check_example(store, example, sources.rel(example.file), space)
     return problems
+
+
+def check_examples_on(quads: list[ox.Quad], sources: Sources, space: IRISpace) -> list[Problem]:
+    """Run every example on an in-memory store of ``quads``: Oxigraph answers the examples' aggregates
+    there about ten times faster than from its RocksDB store (3 s against 30 s at 100x)."""
+    store = ox.Store()
+    store.bulk_extend(quads)
+    return check_examples(store, sources, space)

@@ -41,7 +41,8 @@ from .cite import cited_release, write_citation
 from heg_core.citation import text as text_citation
 from .dumps import TermConverter, as_quads, gzip_file, to_quads, to_triples, write_jsonld, write_rdf
 from .errors import SourceErrors
-from .examples import check_examples
+from .examples import check_examples_on
+from .forked import WORTH_FORKING, Forked, stop_unfinished
 from .metadata import FileInfo, metadata_graph
 from .pipeline import PipelineResult
 
@@ -135,6 +136,7 @@ def write_release(result: PipelineResult, out_dir: Path, *, version: str | None 
                 return ReleaseOutcome(final, version, True, existing, timings)
             os.rename(staging, final)
         except BaseException:
+            stop_unfinished()  # no step left running writes into the staging directory removed here
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _switch_latest(releases, version)
@@ -150,6 +152,11 @@ def _write_files(
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     graph_iris = {name: f"{base}graph/{name}" for name in GRAPH_NAMES}
 
+    context = jsonld_context(space)
+    (root / "context.jsonld").write_text(json.dumps(context, indent=1) + "\n", encoding="utf-8")
+    beside = len(result.data) >= WORTH_FORKING  # large graphs: slow steps run in forked processes beside others
+    jsonld = Forked(write_jsonld, root / "heg.jsonld", result.data, context, fork=beside)  # rdflib's
+
     convert = TermConverter()
     start = time.perf_counter()
     data_triples = to_triples(result.data, convert)
@@ -157,19 +164,15 @@ def _write_files(
     write_rdf(root / "heg.nt", data_triples, graph_format("ntriples"), prefixes)
     timings["turtle+ntriples"] = time.perf_counter() - start
 
-    start = time.perf_counter()
-    context = jsonld_context(space)
-    (root / "context.jsonld").write_text(json.dumps(context, indent=1) + "\n", encoding="utf-8")
-    write_jsonld(root / "heg.jsonld", result.data, context)
-    timings["jsonld"] = time.perf_counter() - start
-
     write_rdf(root / "ontology.ttl", to_triples(result.ontology, convert), graph_format("turtle"), prefixes)
     write_rdf(root / "shapes.ttl", to_triples(result.shapes, convert), graph_format("turtle"), prefixes)
     write_rdf(root / "queries.ttl", to_triples(result.queries, convert), graph_format("turtle"), prefixes)
-    write_rdf(root / "validation-report.ttl", to_triples(result.validation.report_graph, convert),
-              graph_format("turtle"), prefixes)
+    write_rdf(root / "validation-report.ttl", result.validation.report_triples(), graph_format("turtle"), prefixes)
     (root / "validation-report.txt").write_text(result.validation.report_text, encoding="utf-8")
     digest = content_digest(root)
+    start = time.perf_counter()
+    jsonld.result()
+    timings["jsonld (wait)"] = time.perf_counter() - start
 
     start = time.perf_counter()
     release_iri = space.entity("release", version)
@@ -203,22 +206,25 @@ def _write_files(
     quads = [*as_quads(data_triples, graph_iris["data"]),
              *to_quads({graph_iris["ontology"]: result.ontology, graph_iris["shapes"]: result.shapes,
                         graph_iris["queries"]: result.queries, graph_iris["metadata"]: metadata}, convert)]
+    examples = Forked(check_examples_on, quads, result.sources, result.space, fork=beside)  # beside TriG, store
     write_rdf(root / "heg.trig", quads, graph_format("trig"), prefixes)
     gzip_file(root / "heg.trig")
     timings["metadata+trig"] = time.perf_counter() - start
 
     start = time.perf_counter()
     store = ox.Store(str(root / "store"))
-    store.bulk_load(path=str(root / "heg.trig"), format=ox.RdfFormat.TRIG)  # the store holds exactly the TriG
+    store.bulk_extend(quads)  # the store holds exactly the TriG: the quads it was written from
     store.flush()
     timings["store"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    broken = check_examples(store, result.sources, result.space)
+    if len(store) != len(quads):  # the examples ran on these quads, so the store must hold them all
+        raise ReleaseError(f"the store written to {root / 'store'} holds {len(store)} quads, not {len(quads)}")
     del store
+    broken = examples.result()
     if broken:  # an example that no longer holds stops the release: examples cannot rot
         raise SourceErrors(broken)
-    timings["examples"] = time.perf_counter() - start
+    timings["examples (wait)"] = time.perf_counter() - start
 
     files = [*infos, *(_file_info(root, n) for n in ("heg.trig", "heg.trig.gz", "void.ttl"))]
     (root / "SHA256SUMS").write_text("".join(f"{f.sha256}  {f.path}\n" for f in sorted(files, key=lambda f: f.path)),
@@ -244,7 +250,7 @@ def _write_files(
 
 def preview_examples(result: PipelineResult) -> list:
     """Run the example queries on an in-memory store of what a release of ``result`` would hold
-    (``heg validate`` uses this; ``heg build`` checks them on the written store)."""
+    (``heg validate`` uses this; ``heg build`` checks them on the quads it writes to the TriG and the store)."""
     convert = TermConverter()
     space = result.space
     metadata = metadata_graph(space=space, sources=result.sources, version=str(result.sources.of("dataset")[0]["version"]),
@@ -253,6 +259,4 @@ def preview_examples(result: PipelineResult) -> list:
     graphs = {f"{space.base}graph/{name}": graph for name, graph in (
         ("data", result.data), ("ontology", result.ontology), ("shapes", result.shapes),
         ("queries", result.queries), ("metadata", metadata))}
-    store = ox.Store()
-    store.bulk_extend(to_quads(graphs, convert))
-    return check_examples(store, result.sources, result.space)
+    return check_examples_on(list(to_quads(graphs, convert)), result.sources, result.space)
