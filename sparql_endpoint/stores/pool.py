@@ -214,11 +214,16 @@ class WorkerPool:
         except (EOFError, OSError, TimeoutError) as exc:
             status, info = "failed", str(exc)
         if status != "ready" or self._closed:
+            if status != "ready":
+                worker.process.join(timeout=2)  # its exit code says whether it failed or was killed
             stopped_by_signal = (worker.process.exitcode or 0) < 0 and worker.process.exitcode != -11
             if status != "ready" and not stopped_by_signal and not self._closed:
                 log.error("query worker failed to start: %s", info)
                 self._failures += 1
-            self._discard(worker)
+            if stopped_by_signal and not self._closed:  # killed while starting (operator, OOM killer): replace
+                self._replace(worker)
+            else:
+                self._discard(worker)
             return
         self._failures = 0
         worker.info = info
