@@ -337,3 +337,62 @@ def test_no_process_outlives_a_server_killed_under_load(release: ReleaseOutcome)
     finally:
         stop.set()
         stop_server(process)
+
+
+def test_a_body_that_trickles_past_its_deadline_is_cut_with_408_and_others_are_served(served) -> None:
+    _, base = served
+    slowest, _ = _baseline(base)
+    answers: list[tuple[bytes, float]] = []
+
+    def trickle_body() -> None:
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", _port(base)), timeout=20) as sock:
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 100\r\n\r\nASK")
+            data = b""
+            while time.monotonic() - started < 15 and b"\r\n" not in data:
+                try:
+                    sock.settimeout(0.5)
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                except TimeoutError:
+                    try:
+                        sock.sendall(b" ")  # one more byte, never the whole body
+                    except OSError:
+                        break
+        answers.append((data.split(b"\r\n", 1)[0], time.monotonic() - started))
+
+    slow = [threading.Thread(target=trickle_body) for _ in range(6)]  # more than the server's 4 threads
+    for thread in slow:
+        thread.start()
+    time.sleep(0.5)  # the slow bodies are in (a point of the scenario, not a readiness wait)
+    latencies = [_query(base, f"ASK {{ ?s ?p {i + 100} }}") for i in range(4)]
+    for thread in slow:
+        thread.join(timeout=30)
+    assert all(status == 200 for status, _ in latencies)
+    # a slow body holds a server thread until its deadline at most (3 s here), never longer
+    assert max(seconds for _, seconds in latencies) < 3 + 3 + 10 * slowest, (latencies, slowest)
+    assert len(answers) == 6 and all(line.split()[1:2] == [b"408"] for line, _ in answers), answers
+    assert all(seconds < 3 + 3 + 10 * slowest for _, seconds in answers), answers
+
+
+def test_sighup_restarts_the_server_processes_and_the_old_query_processes_end(release: ReleaseOutcome) -> None:
+    process, base = start_server(release.path, "--query-workers", "2")
+    try:
+        [worker] = _server_workers(process.pid)
+        old = [worker, *_direct(worker), *_query_workers(worker)]
+        os.kill(process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _server_workers(process.pid) in ([worker], []):
+            time.sleep(0.1)
+        assert _server_workers(process.pid) not in ([worker], [])
+        assert _wait_dead(old) == []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _safe_query(base, "ASK { ?s ?p ?o }") != 200:
+            time.sleep(0.1)
+        assert _query(base, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")[0] == 200
+        assert process.poll() is None  # the main process stayed: a restart, not a stop
+    finally:
+        stop_server(process)
