@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import Overloaded, QueryFailed, QueryTimeout
 from .jobs import Job, Outcome, syntax_error
-from .results import serialize, serialize_whole
+from .results import serialize, serialize_whole, serialize_within
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +65,13 @@ def run_job(store: Any, job: Job) -> tuple[str, Any]:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
         results = store.query(job.query, **kwargs)
-        if job.within_cap and isinstance(results, ox.QuerySolutions):  # the cap cannot cut it: pyoxigraph writes
-            body, rows, capped = serialize_whole(results, job.format_key)
-        else:
-            body, rows, capped = serialize(results, job.format_key, job.max_rows, job.prefixes)
+        answer = None
+        if isinstance(results, ox.QuerySolutions):  # pyoxigraph writes it when the cap cannot or does not cut it
+            answer = serialize_whole(results, job.format_key) if job.within_cap else \
+                serialize_within(results, job.format_key, job.max_rows)
+            if answer is None:  # too large for a native attempt: again, through the capped writer
+                results = store.query(job.query, **kwargs)
+        body, rows, capped = answer or serialize(results, job.format_key, job.max_rows, job.prefixes)
     except SyntaxError as exc:
         return "syntax", str(exc)
     except MemoryError:

@@ -142,20 +142,64 @@ def write_graph(triples: Iterable[ox.Triple], key: str, prefixes: dict[str, str]
     return ox.serialize(items, format=fmt, **kwargs) or b""
 
 
+#: bytes per row a native attempt may write before it gives up on an answer the cap may cut (JSON rows of
+#: three terms take about 220; rows of long literals go the capped writer's way)
+NATIVE_BYTES_PER_ROW = 512
+
+
+class AnswerTooLarge(Exception):
+    """A native attempt wrote more than its budget: the answer goes to the capped writer."""
+
+
+class _Bounded(io.RawIOBase):
+    """Where pyoxigraph writes a native attempt: kept in memory, refused past ``budget`` bytes."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.budget = budget
+        self.data = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: Any) -> int:
+        if self.data.tell() + len(chunk) > self.budget:
+            raise AnswerTooLarge
+        return self.data.write(chunk)
+
+
+def count_rows(body: bytes, key: str) -> int:
+    """The solutions in an answer pyoxigraph wrote, exactly: TSV and XML escape line breaks and ``<`` inside
+    terms, so lines and ``<result>`` elements count them; JSON and CSV are read back."""
+    if key == "tsv":
+        return body.count(b"\n") - 1
+    if key == "xml":
+        return body.count(b"<result>")
+    if key == "json":
+        return len(json.loads(body)["results"]["bindings"])
+    return sum(1 for _ in csv.reader(io.StringIO(body.decode()))) - 1
+
+
 def serialize_whole(solutions: ox.QuerySolutions, key: str) -> tuple[bytes, int, bool]:
     """(body, rows, False) for solutions the row cap cannot cut (a SELECT whose own LIMIT is within it),
-    written by pyoxigraph's native serializer. The rows are counted in the bytes it wrote, where each format
-    makes that exact: TSV and XML escape line breaks and ``<`` inside terms, JSON and CSV are read back."""
+    written by pyoxigraph's native serializer, the rows counted in what it wrote."""
     body = solutions.serialize(format=NATIVE_SOLUTIONS[key]) or b""
-    if key == "tsv":
-        rows = body.count(b"\n") - 1
-    elif key == "xml":
-        rows = body.count(b"<result>")
-    elif key == "json":
-        rows = len(json.loads(body)["results"]["bindings"])
-    else:
-        rows = sum(1 for _ in csv.reader(io.StringIO(body.decode()))) - 1
-    return body, rows, False
+    return body, count_rows(body, key), False
+
+
+def serialize_within(solutions: ox.QuerySolutions, key: str, max_rows: int) -> tuple[bytes, int, bool] | None:
+    """Solutions the cap may cut, written natively all the same while they stay small: pyoxigraph writes
+    up to ``NATIVE_BYTES_PER_ROW * max_rows`` bytes, then the rows are counted. None when the answer went
+    past that budget or past the cap: the caller runs the query again through the capped writer (so only an
+    answer that big pays twice, and a cut answer is cut exactly as before)."""
+    sink = _Bounded(NATIVE_BYTES_PER_ROW * max_rows)
+    try:
+        solutions.serialize(sink, format=NATIVE_SOLUTIONS[key])
+    except (AnswerTooLarge, OSError):
+        return None
+    body = sink.data.getvalue()
+    rows = count_rows(body, key)
+    return (body, rows, False) if rows <= max_rows else None
 
 
 def serialize(results: Any, key: str, max_rows: int, prefixes: dict[str, str]) -> tuple[bytes, int, bool]:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from sparql_endpoint.sparql.policy import check_query
-from sparql_endpoint.stores.results import serialize, serialize_whole
+from sparql_endpoint.stores.results import NATIVE_BYTES_PER_ROW, serialize, serialize_whole, serialize_within
 
 #: literals that would fool a naive count: line breaks, quotes, brackets, markup, separators
 TRICKY = ["two\nlines", "quote \" and }},{\"x\":", "<result><binding name=\"o\">", "a,b\r\nc", "tab\there", ""]
@@ -44,6 +44,18 @@ def test_native_row_counts_are_exact_with_tricky_literals(store: ox.Store, key: 
         assert list(csv.reader(io.StringIO(body.decode()))) == list(csv.reader(io.StringIO(written.decode())))
     empty = serialize_whole(store.query("SELECT ?s WHERE { ?s <http://example.org/none> ?o } LIMIT 5"), key)
     assert empty[1] == 0
+
+
+@pytest.mark.parametrize("key", FORMATS)
+def test_an_answer_the_cap_may_cut_is_written_natively_only_while_it_stays_within_it(store: ox.Store, key: str) -> None:
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    whole = serialize_within(store.query(query), key, 1000)
+    assert whole is not None and whole[1:] == (len(TRICKY) * 3, False)
+    assert serialize_within(store.query(query), key, len(TRICKY) * 3 - 1) is None  # past the cap: not native
+    big = ox.Store()
+    big.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                    ox.Literal("x" * (NATIVE_BYTES_PER_ROW * 20))))
+    assert serialize_within(big.query(query), key, 10) is None  # past the byte budget: not native
 
 
 def test_the_policy_reads_the_outer_limit_only() -> None:
@@ -79,9 +91,16 @@ def test_served_row_headers_are_true_on_both_writers(make_app, key: str) -> None
         return int(response.headers["X-Result-Rows"]), response.headers.get("X-Result-Capped"), counted
 
     assert ask("LIMIT 4") == (4, None, 4)  # native: within the cap
+    assert ask("LIMIT 2 OFFSET 3") == (2, None, 2)
     assert ask("LIMIT 6") == (6, None, 6)  # native: exactly the cap, never cut
     assert ask("LIMIT 50") == (6, "6", 6)  # beyond the cap: the capped writer cuts it and says so
     assert ask("") == (6, "6", 6)
+    assert client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a ?c } LIMIT 3", "format": key,
+                                               "default-graph-uri": "http://example.org/none"}).status_code == 200
+    small = client.get("/sparql?" + urllib.parse.urlencode(
+        {"query": "SELECT ?s WHERE { VALUES ?s { 1 2 3 } }", "format": key}))  # no LIMIT, yet within the cap
+    assert small.headers["X-Result-Rows"] == "3" and "X-Result-Capped" not in small.headers
     if key == "xml":  # which writer wrote it shows: pyoxigraph's puts no line break after the declaration
         assert not bodies["LIMIT 4"].startswith(b'<?xml version="1.0"?>\n')
+        assert not small.get_data().startswith(b'<?xml version="1.0"?>\n')
         assert bodies[""].startswith(b'<?xml version="1.0"?>\n')
