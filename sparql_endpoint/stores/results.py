@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -168,15 +169,31 @@ class _Bounded(io.RawIOBase):
         return self.data.write(chunk)
 
 
+#: in pyoxigraph's JSON: the start of the first solution, and the boundary between two solutions. Inside a
+#: string every ``"`` is escaped, so neither can match there; a string that merely ends in ``},{`` is followed
+#: by ``}`` or ``,"datatype"``, never by a variable name and ``":{"type":``.
+_JSON_FIRST = re.compile(rb'"bindings":\[\{"[^"\\]*":\{"type":')
+_JSON_NEXT = re.compile(rb'\},\{"[^"\\]*":\{"type":')
+
+
+def _json_rows(body: bytes) -> int:
+    if b'"bindings":[]' in body:
+        return 0
+    if b"{}" in body or not _JSON_FIRST.search(body):  # an empty solution, or a writer we do not know: read it
+        return len(json.loads(body)["results"]["bindings"])
+    return 1 + sum(1 for _ in _JSON_NEXT.finditer(body))
+
+
 def count_rows(body: bytes, key: str) -> int:
     """The solutions in an answer pyoxigraph wrote, exactly: TSV and XML escape line breaks and ``<`` inside
-    terms, so lines and ``<result>`` elements count them; JSON and CSV are read back."""
+    terms, so lines and ``<result>`` elements count them; JSON by the solutions' boundaries (read back when
+    it holds an empty solution), CSV read back."""
     if key == "tsv":
         return body.count(b"\n") - 1
     if key == "xml":
         return body.count(b"<result>")
     if key == "json":
-        return len(json.loads(body)["results"]["bindings"])
+        return _json_rows(body)
     return sum(1 for _ in csv.reader(io.StringIO(body.decode()))) - 1
 
 

@@ -13,10 +13,12 @@ import pyoxigraph as ox
 import pytest
 
 from sparql_endpoint.sparql.policy import check_query
-from sparql_endpoint.stores.results import NATIVE_BYTES_PER_ROW, serialize, serialize_whole, serialize_within
+from sparql_endpoint.stores.results import (NATIVE_BYTES_PER_ROW, count_rows, serialize, serialize_whole,
+                                            serialize_within)
 
 #: literals that would fool a naive count: line breaks, quotes, brackets, markup, separators
-TRICKY = ["two\nlines", "quote \" and }},{\"x\":", "<result><binding name=\"o\">", "a,b\r\nc", "tab\there", ""]
+TRICKY = ["two\nlines", "quote \" and }},{\"x\":", "<result><binding name=\"o\">", "a,b\r\nc", "tab\there", "",
+          "ends in },{", '},{"s":{"type":"uri"', "{}"]
 FORMATS = ("json", "xml", "csv", "tsv")
 
 
@@ -44,6 +46,8 @@ def test_native_row_counts_are_exact_with_tricky_literals(store: ox.Store, key: 
         assert list(csv.reader(io.StringIO(body.decode()))) == list(csv.reader(io.StringIO(written.decode())))
     empty = serialize_whole(store.query("SELECT ?s WHERE { ?s <http://example.org/none> ?o } LIMIT 5"), key)
     assert empty[1] == 0
+    unbound = serialize_whole(store.query("SELECT ?x WHERE { ?s <http://example.org/p> ?o } LIMIT 100"), key)
+    assert unbound[1] == len(TRICKY)  # solutions that bind nothing count too
 
 
 @pytest.mark.parametrize("key", FORMATS)
@@ -56,6 +60,19 @@ def test_an_answer_the_cap_may_cut_is_written_natively_only_while_it_stays_withi
     big.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
                     ox.Literal("x" * (NATIVE_BYTES_PER_ROW * 20))))
     assert serialize_within(big.query(query), key, 10) is None  # past the byte budget: not native
+
+
+def test_json_rows_are_counted_at_solution_boundaries_whatever_the_strings_hold() -> None:
+    store = ox.Store()
+    texts = [t for t in TRICKY if "{}" not in t] + ['"bindings":[', "x},{", '},{"v":{"type":"literal"}}']
+    for i, text in enumerate(texts):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
+                          ox.Literal(text)))
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/v"),
+                          ox.Literal(text, language="en")))
+    body = store.query("SELECT ?v ?s ?o WHERE { ?s ?p ?o }").serialize(format=ox.QueryResultsFormat.JSON)
+    assert b"{}" not in body  # the boundary count, not the read-back
+    assert count_rows(body, "json") == len(json.loads(body)["results"]["bindings"]) == len(texts) * 2
 
 
 def test_the_policy_reads_the_outer_limit_only() -> None:
