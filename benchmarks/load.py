@@ -1,10 +1,10 @@
-"""Bounded load run against ``heg serve`` as users run it (gunicorn, a subprocess on 127.0.0.1).
+"""Bounded load run against ``heg serve`` as users run it (granian, a subprocess on 127.0.0.1).
 
 At each concurrency (16 and 64 clients by default) the clients, threads with keep-alive connections in
 this process, send a fixed number of requests between them: a mix of SPARQL queries (the release's
 examples and cheap distinct ones, JSON and CSV), pages, RDF of entities and downloads. It prints
 requests/s, p50/p99, statuses, errors (anything but 200/304 or a dropped connection) and the resident
-memory (VmRSS from /proc) of the server's process tree (gunicorn master, workers, fork server, query
+memory (VmRSS from /proc) of the server's process tree (main process, server processes, fork server, query
 workers) at start and after each level. Exit status 1 on any error.
 
     python -m benchmarks.load [--release build/releases/latest] [--requests 4000] [--clients 16 64]
@@ -104,7 +104,7 @@ def show_rss(label: str, pid: int) -> int:
 
 
 def _role(pid: int, master: int) -> str:
-    """master -> gunicorn workers -> (resource tracker, fork server) -> query workers"""
+    """main process -> server processes -> (resource tracker, fork server) -> query workers"""
     if pid == master:
         return "master"
     parent = _parent(pid)

@@ -1,4 +1,4 @@
-"""Runaway queries against ``heg serve`` (gunicorn, a subprocess on 127.0.0.1): are they stopped at their
+"""Runaway queries against ``heg serve`` (granian, a subprocess on 127.0.0.1): are they stopped at their
 deadline, and do the other clients keep their latency?
 
 1. Idle: ``--normal`` clients send cheap queries (each text new, so no cache helps) for ``--seconds``;

@@ -22,15 +22,18 @@ from . import views
 from .cache import ResultCache
 from .downloads.files import releases_dir
 from .errors import register_error_handlers
+from .fastpath import KnownAnswers
 from .http import hardening
 from .http.release_paths import ReleasePaths
-from .settings import load_config
 from .registry import Releases
+from .settings import load_config
 from .state import EXTENSION, EndpointState
 from .stores import STORE_KINDS
 
 log = logging.getLogger(__name__)
 
+#: where the app keeps its fast path (:class:`~.fastpath.KnownAnswers`, for its counters)
+FAST_PATH = "heg_fast_path"
 EXPOSED_HEADERS = ("ETag, Link, Content-Location, X-Result-Rows, X-Result-Capped, X-Graphs-Not-In-Dataset, "
                    "Retry-After, Content-Encoding, Repr-Digest, X-Release")
 
@@ -48,8 +51,13 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     app.wsgi_app = ReleasePaths(app.wsgi_app, lambda environ: _routed(app, environ))  # type: ignore[method-assign]
     views.register(app)
     register_error_handlers(app)
-    hardening.register(app)  # rate limit before each request, security headers on every response
+    wait_for = hardening.admission(settings)
+    hardening.register(app, wait_for)  # rate limit before each request, security headers on every response
     app.after_request(_cors)
+    # answers already given are replayed in front of Flask, byte for byte (sparql_endpoint/fastpath.py)
+    app.wsgi_app = app.extensions[FAST_PATH] = KnownAnswers(  # type: ignore[method-assign]
+        app.wsgi_app, validator=lambda: app.extensions[EXTENSION].latest.validator, max_bytes=settings["FAST_PATH_BYTES"], wait_for=wait_for,
+        ignored_header=settings["TRUSTED_PROXY_HEADER"])
     log.info("serving release %s from %s with the %s store", store.release.version, store.release.path,
              settings["STORE_KIND"])
     return app

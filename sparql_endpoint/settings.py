@@ -139,6 +139,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "SERVICE_ALLOWLIST": ((), _iri_list),
     "CACHE_ENTRIES": (512, _non_negative_int),
     "CACHE_BYTES": (64 * 1_048_576, _non_negative_int),
+    "FAST_PATH_BYTES": (64 * 1_048_576, _non_negative_int),  # responses replayed in front of Flask; 0: off
     "PUBLIC_URL": ("", _str),
     "RELEASES_DIR": ("", _str),  # downloads: every release here is listed; empty: the served release's parent
     "QUERYABLE_RELEASES": (3, _positive_int),  # releases answered at /releases/<v>/..., the latest included

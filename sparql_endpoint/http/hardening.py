@@ -23,7 +23,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, Response, request
@@ -130,28 +130,54 @@ def framed_headers(headers: dict[str, str], ancestors: str) -> dict[str, str]:
     return framed
 
 
-def register(app: Flask) -> None:
-    """Install the rate limit (before each request) and the security headers (after each response)."""
-    config = app.config
-    limiter = RateLimiter(config["RATE_LIMIT"], config["RATE_LIMIT_BURST"], config["RATE_LIMIT_CLIENTS"]) \
-        if config["RATE_LIMIT"] > 0 else None
-    app.extensions["heg_rate_limiter"] = limiter
 
-    if limiter is not None:
+#: where a front layer that already counted a request (the fast path, :mod:`sparql_endpoint.fastpath`) leaves
+#: the seconds the client must wait, so the request is refused once and its token is not taken twice
+REFUSED_WAIT = "heg.rate_limit_wait"
+
+
+def admission(config: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], float] | None:
+    """The rate limit as one function of a WSGI environ: 0 when the request may go ahead, else the seconds
+    until it could (it takes the client's token). None when the limit is off."""
+    if config["RATE_LIMIT"] <= 0:
+        return None
+    limiter = RateLimiter(config["RATE_LIMIT"], config["RATE_LIMIT_BURST"], config["RATE_LIMIT_CLIENTS"])
+    header = config["TRUSTED_PROXY_HEADER"]
+    environ_key = "HTTP_" + header.upper().replace("-", "_") if header else ""
+
+    def wait_for(environ: Mapping[str, Any]) -> float:
+        stated = {header: environ[environ_key]} if environ_key in environ else {}
+        address = client_address(config, environ.get("REMOTE_ADDR"), stated)
+        if not config["RATE_LIMIT_LOOPBACK"] and _is_loopback(address):
+            return 0.0
+        return limiter.take(bucket_key(address))
+
+    wait_for.limiter = limiter  # type: ignore[attr-defined]
+    return wait_for
+
+
+def too_many(config: Mapping[str, Any], wait: float) -> TooManyRequests:
+    seconds = max(1, math.ceil(wait))
+    return TooManyRequests(
+        f"This client sent more than {config['RATE_LIMIT_BURST']} requests in a burst or more than "
+        f"{config['RATE_LIMIT']:g} a second.",
+        hint=f"Wait {seconds} s (Retry-After) and send requests more slowly; for bulk use, download "
+             "the release dumps from /downloads.",
+        headers={"Retry-After": str(seconds)})
+
+
+def register(app: Flask, wait_for: Callable[[Mapping[str, Any]], float] | None = None) -> None:
+    """Install the rate limit (before each request; ``wait_for`` from :func:`admission`, shared with the fast
+    path) and the security headers (after each response)."""
+    config = app.config
+    app.extensions["heg_rate_limiter"] = getattr(wait_for, "limiter", None)
+
+    if wait_for is not None:
         @app.before_request
         def _rate_limit() -> None:
-            address = client_address(config, request.remote_addr, request.headers)
-            if _is_loopback(address) and not config["RATE_LIMIT_LOOPBACK"]:
-                return
-            wait = limiter.take(bucket_key(address))
+            wait = request.environ.get(REFUSED_WAIT) or wait_for(request.environ)
             if wait > 0:
-                seconds = max(1, math.ceil(wait))
-                raise TooManyRequests(
-                    f"This client sent more than {config['RATE_LIMIT_BURST']} requests in a burst or more than "
-                    f"{config['RATE_LIMIT']:g} a second.",
-                    hint=f"Wait {seconds} s (Retry-After) and send requests more slowly; for bulk use, download "
-                         "the release dumps from /downloads.",
-                    headers={"Retry-After": str(seconds)})
+                raise too_many(config, wait)
 
     headers = {
         "Content-Security-Policy": config["CONTENT_SECURITY_POLICY"],

@@ -1,10 +1,10 @@
-"""``heg serve``: run the endpoint under gunicorn (threads and worker processes configurable), or under
-Flask's development server with ``--dev``. It joins the kernel's ``heg`` group by entry point.
+"""``heg serve``: run the endpoint under granian (the default, :mod:`.granian`) or gunicorn (``--server
+gunicorn``, :mod:`.gunicorn`), threads and server processes configurable, or under Flask's development
+server with ``--dev``. It joins the kernel's ``heg`` group by entry point.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
@@ -21,7 +21,9 @@ from ..downloads.files import releases_dir
 from ..settings import load_config
 from ..state import state_of
 from ..stores import NEEDS_LOCAL_STORE
+from .granian import granian_server
 from .gunicorn import gunicorn_options
+from .logs import configure_logging
 
 SETTING_OPTIONS = {  # option name -> setting name
     "release_dir": "RELEASE_DIR",
@@ -44,17 +46,6 @@ def _settings(options: dict[str, Any]) -> dict[str, Any]:
     if options.get("allow_service"):
         settings["SERVICE_ALLOWLIST"] = list(options["allow_service"])
     return settings
-
-
-def configure_logging(level: str) -> None:
-    """Our log lines (one per query) to stderr, whatever the WSGI server did to the root logger."""
-    logger = logging.getLogger("sparql_endpoint")
-    logger.setLevel(level.upper())
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-        logger.propagate = False
 
 
 def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> Any:
@@ -88,10 +79,13 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
                    "HEG_STORE_TOKEN.")
 @click.option("--query-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
               help="Stop a query after S seconds [default: 30].")
+@click.option("--server", "server", default="granian", show_default=True, type=click.Choice(["granian", "gunicorn"]),
+              help="The HTTP server (granian: measured fastest, docs/benchmarks.md; gunicorn: the gthread worker "
+                   "with client deadlines).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="gunicorn worker processes (each has its own query workers and cache).")
+              help="Server processes (each has its own query workers and caches).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1),
-              help="Threads per gunicorn worker (requests handled at once).")
+              help="Threads per server process (requests handled at once).")
 @click.option("--query-workers", type=click.IntRange(min=1), default=None,
               help="Query processes per server process [default: 6].")
 @click.option("--queue-size", type=click.IntRange(min=0), default=None,
@@ -109,8 +103,9 @@ def gunicorn_application(settings: dict[str, Any], options: dict[str, Any]) -> A
 @click.option("--public-url", default=None, help="The endpoint's public URL, for the service description.")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
-@click.option("--dev", is_flag=True, help="Run Flask's development server instead of gunicorn.")
-def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev: bool, **options: Any) -> None:
+@click.option("--dev", is_flag=True, help="Run Flask's development server instead of granian or gunicorn.")
+def serve(host: str, port: int, server: str, workers: int, threads: int, log_level: str, dev: bool,
+          **options: Any) -> None:
     """Serve the SPARQL endpoint over a release (read-only)."""
     configure_logging(log_level)
     settings = _settings(options)
@@ -129,6 +124,10 @@ def serve(host: str, port: int, workers: int, threads: int, log_level: str, dev:
                err=True)
     if dev:
         create_app(settings).run(host=host, port=port, threaded=True)
+        return
+    if server == "granian":  # hardening: header deadline, request limits, body deadline (docs/operations.md)
+        granian_server(settings, checked, host=host, port=port, workers=workers, threads=threads,
+                       log_level=log_level).serve()
         return
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     # gunicorn hardening: client deadlines, request limits, keep-alive (docs/operations.md)

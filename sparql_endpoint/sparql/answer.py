@@ -90,7 +90,8 @@ def answer(params: Params, info: QueryInfo, dataset: Dataset, base: str, format_
     job = Job(query=query, format_key=format_key, max_rows=state.config["MAX_ROWS"],
               default_graphs=dataset.default_graphs, named_graphs=dataset.named_graphs,
               union_default_graph=dataset.union, prefixes=state.prefixes,
-              base_iri=base if info.relative_iris else "")
+              base_iri=base if info.relative_iris else "",
+              within_cap=info.form == "SELECT" and info.limit is not None and info.limit <= state.config["MAX_ROWS"])
     outcome = state.store.execute(job, state.config["QUERY_TIMEOUT"])
     state.cache.put(key, outcome, len(outcome.body) + len(query))
     return Answered(outcome, "miss")

@@ -41,6 +41,7 @@ class QueryInfo:
     from_named_graphs: list[str] = field(default_factory=list)
     max_depth: int = 0
     relative_iris: bool = False  # it has an IRI that resolves against the endpoint's URL (no BASE of its own)
+    limit: int | None = None  # the query's own LIMIT (the outer query's; a subquery's does not bound the answer)
 
 
 @dataclass
@@ -156,8 +157,17 @@ def from_clause(scan: Scan, i: int) -> int:
     return j
 
 
+def limit(scan: Scan, i: int) -> int:
+    """``LIMIT n`` outside every bracket: the outer query's, so the answer has at most n solutions."""
+    count = scan.token(i + 1)
+    if scan.depth == 0 and count is not None and count.kind == "number" and count.text.isdigit():
+        scan.info.limit = int(count.text)
+        return i + 1
+    return i
+
+
 #: keyword -> rule, for keywords that mean the same wherever they appear
-KEYWORD_RULES: dict[str, Rule] = {"SERVICE": service, "FROM": from_clause}
+KEYWORD_RULES: dict[str, Rule] = {"SERVICE": service, "FROM": from_clause, "LIMIT": limit}
 #: keywords of the prologue, before the query form
 PROLOGUE_RULES: dict[str, Rule] = {"BASE": base, "PREFIX": prefix}
 

@@ -20,6 +20,7 @@ class Job:
     union_default_graph: bool = True  # no dataset given: the default graph is the union of every graph
     prefixes: dict[str, str] = field(default_factory=dict)
     base_iri: str = ""  # relative IRIs of the query resolve against it (the endpoint's URL); its own BASE wins
+    within_cap: bool = False  # a SELECT whose own LIMIT is within max_rows: pyoxigraph writes it whole
 
 
 @dataclass(frozen=True)

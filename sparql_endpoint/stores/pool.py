@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import Overloaded, QueryFailed, QueryTimeout
 from .jobs import Job, Outcome, syntax_error
-from .results import serialize
+from .results import serialize, serialize_whole, serialize_within
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,13 @@ def run_job(store: Any, job: Job) -> tuple[str, Any]:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
         results = store.query(job.query, **kwargs)
-        body, rows, capped = serialize(results, job.format_key, job.max_rows, job.prefixes)
+        answer = None
+        if isinstance(results, ox.QuerySolutions):  # pyoxigraph writes it when the cap cannot or does not cut it
+            answer = serialize_whole(results, job.format_key) if job.within_cap else \
+                serialize_within(results, job.format_key, job.max_rows)
+            if answer is None:  # too large for a native attempt: again, through the capped writer
+                results = store.query(job.query, **kwargs)
+        body, rows, capped = answer or serialize(results, job.format_key, job.max_rows, job.prefixes)
     except SyntaxError as exc:
         return "syntax", str(exc)
     except MemoryError:
@@ -211,11 +217,16 @@ class WorkerPool:
         except (EOFError, OSError, TimeoutError) as exc:
             status, info = "failed", str(exc)
         if status != "ready" or self._closed:
+            if status != "ready":
+                worker.process.join(timeout=2)  # its exit code says whether it failed or was killed
             stopped_by_signal = (worker.process.exitcode or 0) < 0 and worker.process.exitcode != -11
             if status != "ready" and not stopped_by_signal and not self._closed:
                 log.error("query worker failed to start: %s", info)
                 self._failures += 1
-            self._discard(worker)
+            if stopped_by_signal and not self._closed:  # killed while starting (operator, OOM killer): replace
+                self._replace(worker)
+            else:
+                self._discard(worker)
             return
         self._failures = 0
         worker.info = info

@@ -2,26 +2,32 @@
 
 pyoxigraph's own result serializers write every row; to cap rows, solutions are taken one by one up to
 the cap and written here in the four SPARQL result formats. Graphs (CONSTRUCT/DESCRIBE) are capped the
-same way and written by pyoxigraph's RDF serializers.
+same way and written by pyoxigraph's RDF serializers. A SELECT the cap cannot cut (its own LIMIT is within
+it) is written whole by pyoxigraph's native result serializers instead (:func:`serialize_whole`): no
+Python object per term, and the row count still exact.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from heg_core.formats import GRAPH_FORMATS
+from heg_core.formats import GRAPH_FORMATS, SOLUTION_FORMATS
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-#: key -> pyoxigraph format of every graph format (from the kernel's one table)
+#: key -> pyoxigraph format of every graph format and every solution format (from the kernel's one table)
 RDF_FORMATS = {f.key: f.engine for f in GRAPH_FORMATS}
+NATIVE_SOLUTIONS = {f.key: f.engine for f in SOLUTION_FORMATS}
 
 
 def _json_term(term: Any) -> dict[str, Any]:
@@ -135,6 +141,82 @@ def write_graph(triples: Iterable[ox.Triple], key: str, prefixes: dict[str, str]
     if key in ("turtle", "trig", "rdfxml"):
         kwargs["prefixes"] = prefixes
     return ox.serialize(items, format=fmt, **kwargs) or b""
+
+
+#: bytes per row a native attempt may write before it gives up on an answer the cap may cut (JSON rows of
+#: three terms take about 220; rows of long literals go the capped writer's way)
+NATIVE_BYTES_PER_ROW = 512
+
+
+class AnswerTooLarge(Exception):
+    """A native attempt wrote more than its budget: the answer goes to the capped writer."""
+
+
+class _Bounded(io.RawIOBase):
+    """Where pyoxigraph writes a native attempt: kept in memory, refused past ``budget`` bytes."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.budget = budget
+        self.data = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: Any) -> int:
+        if self.data.tell() + len(chunk) > self.budget:
+            raise AnswerTooLarge
+        return self.data.write(chunk)
+
+
+#: in pyoxigraph's JSON: the start of the first solution, and the boundary between two solutions. Inside a
+#: string every ``"`` is escaped, so neither can match there; a string that merely ends in ``},{`` is followed
+#: by ``}`` or ``,"datatype"``, never by a variable name and ``":{"type":``.
+_JSON_FIRST = re.compile(rb'"bindings":\[\{"[^"\\]*":\{"type":')
+_JSON_NEXT = re.compile(rb'\},\{"[^"\\]*":\{"type":')
+
+
+def _json_rows(body: bytes) -> int:
+    if b'"bindings":[]' in body:
+        return 0
+    if b"{}" in body or not _JSON_FIRST.search(body):  # an empty solution, or a writer we do not know: read it
+        return len(json.loads(body)["results"]["bindings"])
+    return 1 + sum(1 for _ in _JSON_NEXT.finditer(body))
+
+
+def count_rows(body: bytes, key: str) -> int:
+    """The solutions in an answer pyoxigraph wrote, exactly: TSV and XML escape line breaks and ``<`` inside
+    terms, so lines and ``<result>`` elements count them; JSON by the solutions' boundaries (read back when
+    it holds an empty solution), CSV read back."""
+    if key == "tsv":
+        return body.count(b"\n") - 1
+    if key == "xml":
+        return body.count(b"<result>")
+    if key == "json":
+        return _json_rows(body)
+    return sum(1 for _ in csv.reader(io.StringIO(body.decode()))) - 1
+
+
+def serialize_whole(solutions: ox.QuerySolutions, key: str) -> tuple[bytes, int, bool]:
+    """(body, rows, False) for solutions the row cap cannot cut (a SELECT whose own LIMIT is within it),
+    written by pyoxigraph's native serializer, the rows counted in what it wrote."""
+    body = solutions.serialize(format=NATIVE_SOLUTIONS[key]) or b""
+    return body, count_rows(body, key), False
+
+
+def serialize_within(solutions: ox.QuerySolutions, key: str, max_rows: int) -> tuple[bytes, int, bool] | None:
+    """Solutions the cap may cut, written natively all the same while they stay small: pyoxigraph writes
+    up to ``NATIVE_BYTES_PER_ROW * max_rows`` bytes, then the rows are counted. None when the answer went
+    past that budget or past the cap: the caller runs the query again through the capped writer (so only an
+    answer that big pays twice, and a cut answer is cut exactly as before)."""
+    sink = _Bounded(NATIVE_BYTES_PER_ROW * max_rows)
+    try:
+        solutions.serialize(sink, format=NATIVE_SOLUTIONS[key])
+    except (AnswerTooLarge, OSError):
+        return None
+    body = sink.data.getvalue()
+    rows = count_rows(body, key)
+    return (body, rows, False) if rows <= max_rows else None
 
 
 def serialize(results: Any, key: str, max_rows: int, prefixes: dict[str, str]) -> tuple[bytes, int, bool]:

@@ -8,13 +8,13 @@ browsers and the Service Description for RDF clients.
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 
 from flask import Blueprint, Response, g, render_template, request
 
 from ..errors import BadRequest, ReadOnly
 from ..http.conditional import etag_of, not_modified
+from ..http import querylog
 from ..http.negotiation import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, TABLES, negotiate
 from ..sparql import service_description
 from ..sparql.answer import answer, cache_key, checked, dataset_of
@@ -22,7 +22,6 @@ from ..sparql.params import HOW_TO_POST, Params, read_params
 from ..sparql.query_page import page_context
 from ..state import get_state
 
-log = logging.getLogger("sparql_endpoint.query")
 bp = Blueprint("sparql", __name__)
 
 MAX_AGE = "public, max-age=3600"
@@ -119,6 +118,7 @@ def log_query(response: Response) -> Response:
     """One line per query: hash, duration, rows, status, cache; nothing about the client."""
     if "query_hash" in g:
         duration = (time.perf_counter() - g.query_started) * 1000
-        log.info("query hash=%s status=%d rows=%s duration_ms=%.1f cache=%s", g.query_hash, response.status_code,
-                 g.get("query_rows", "-"), duration, g.get("query_cache", "-"))
+        rows = g.get("query_rows", "-")
+        querylog.log_query(g.query_hash, response.status_code, rows, duration, g.get("query_cache", "-"))
+        request.environ[querylog.ENVIRON_KEY] = (g.query_hash, rows)  # for the fast path's replays of this answer
     return response

@@ -165,7 +165,8 @@ def test_result_cache_serves_repeats(shared_app, client) -> None:
     query = LABELS + " LIMIT 3"
     client.get("/sparql", query_string={"query": query})
     hits = cache.hits
-    second = client.get("/sparql", query_string={"query": query})
+    # a header the fast path keys on but the answer does not depend on: the fast path misses, the cache hits
+    second = client.get("/sparql", query_string={"query": query}, headers={"Accept-Language": "fr"})
     assert cache.hits == hits + 1 and len(rows(second)) == 3
 
 

@@ -1,4 +1,5 @@
-"""`heg serve` as a real process on loopback, queried with SPARQLWrapper (gunicorn, then --dev)."""
+"""`heg serve` as a real process on loopback, queried with SPARQLWrapper (under granian, the default, and
+gunicorn, `--server gunicorn`; then --dev)."""
 
 from __future__ import annotations
 
@@ -25,14 +26,14 @@ def start(release: Path, *extra: str) -> tuple[subprocess.Popen, str]:
     return process, base + "/sparql"
 
 
-@pytest.fixture(scope="module")
-def server(fixture_release) -> Iterator[str]:
-    process, url = start(fixture_release, "--workers", "2", "--threads", "4")
+@pytest.fixture(scope="module", params=["granian", "gunicorn"])
+def server(fixture_release, request) -> Iterator[str]:
+    process, url = start(fixture_release, "--workers", "2", "--threads", "4", "--server", request.param)
     yield url
     stop(process)
 
 
-def test_sparqlwrapper_select_against_gunicorn(server: str) -> None:
+def test_sparqlwrapper_select_against_the_server(server: str) -> None:
     sparql = SPARQLWrapper(server)
     sparql.setQuery("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
                     "SELECT ?label WHERE { ?p a <" + BASE + "ontology#StrategicPractice> ; skos:prefLabel ?label } "

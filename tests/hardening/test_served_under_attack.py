@@ -1,5 +1,10 @@
-"""`heg serve` (gunicorn) as a real process on loopback, under slow clients, oversized requests, killed
-processes and runaway queries. One server per module; every loop is bounded."""
+"""`heg serve` (granian, the default server) as a real process on loopback, under slow clients, oversized
+requests, killed processes and runaway queries. One server per module; every loop is bounded.
+
+The machine may be busy (other test runs, benchmarks): no assertion is a fixed count in a fixed window.
+What is timed is compared with a baseline measured in the same run, on the same server (:func:`_baseline`:
+how long a plain query takes, how many a client gets through in a window), and every wait for something
+to happen polls up to a generous bound."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from support.hardening import get, start_server, stop_server
+from support.hardening import children, get, process_name, start_server, stop_server
 
 from graph_builder.release import ReleaseOutcome
 
@@ -23,13 +28,40 @@ RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j 
 HEADER_TIMEOUT = 2.0
 
 
+#: how long to wait for a process to end after its parent was killed, however busy the machine
+PROCESS_DEATH_BOUND = 30.0
+
+
 @pytest.fixture(scope="module")
 def served(release: ReleaseOutcome) -> Iterator[tuple[object, str]]:
     process, base = start_server(release.path, "--workers", "1", "--threads", "4", "--query-workers", "2",
                                  "--query-timeout", "2",
                                  env={"HEG_CLIENT_HEADER_TIMEOUT": str(HEADER_TIMEOUT), "HEG_CLIENT_BODY_TIMEOUT": "3"})
     yield process, base
+    tree = children(process.pid)
     stop_server(process)
+    # nothing the server started outlives it: no query process is left behind with parent 1
+    assert _wait_dead(tree) == [], [process_name(p) for p in tree if _alive(p)]
+
+
+def _wait_dead(pids: list[int], bound: float = PROCESS_DEATH_BOUND) -> list[int]:
+    """Poll until every pid has ended (or ``bound`` seconds pass); the ones still alive."""
+    deadline = time.monotonic() + bound
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    return [p for p in pids if _alive(p)]
+
+
+def _baseline(base: str, shape: str = "SELECT ?s WHERE {{ ?s a ?c }} LIMIT {}", seconds: float = 1.0) -> tuple[float, float]:
+    """(slowest query of ``shape`` in seconds, such queries one client gets through per second) right now;
+    every text new (``{}`` is a number no test uses), so each is answered by a query process."""
+    latencies = []
+    started = time.monotonic()
+    while time.monotonic() - started < seconds or len(latencies) < 3:
+        status, took = _query(base, shape.format(len(latencies) + 7_000_000))
+        assert status == 200
+        latencies.append(took)
+    return max(latencies), len(latencies) / (time.monotonic() - started)
 
 
 def _query(base: str, query: str, timeout: float = 20) -> tuple[int, float]:
@@ -63,6 +95,7 @@ def _trickler(port: int, stop: threading.Event, closed_after: list[float]) -> No
 
 def test_slow_clients_are_cut_at_the_header_deadline_and_never_block_others(served) -> None:
     _, base = served
+    slowest, _ = _baseline(base)
     stop = threading.Event()
     closed_after: list[float] = []
     slow = [threading.Thread(target=_trickler, args=(_port(base), stop, closed_after)) for _ in range(8)]
@@ -79,8 +112,9 @@ def test_slow_clients_are_cut_at_the_header_deadline_and_never_block_others(serv
         stop.set()
         for thread in slow:
             thread.join(timeout=20)
-    assert max(latencies) < HEADER_TIMEOUT + 3, latencies
-    assert len(closed_after) == 8 and max(closed_after) < HEADER_TIMEOUT + 3, closed_after
+    # others are answered as they would be without the slow clients, not after the slow clients' deadline
+    assert max(latencies) < max(10 * slowest, 1.0), (latencies, slowest)
+    assert len(closed_after) == 8 and max(closed_after) < HEADER_TIMEOUT + 3 + 10 * slowest, closed_after
 
 
 def test_oversized_request_lines_and_headers_are_refused_and_the_server_goes_on(served) -> None:
@@ -121,18 +155,19 @@ def _direct(pid: int) -> list[int]:
         return []
 
 
-def _gunicorn_workers(master: int) -> list[int]:
+def _server_workers(master: int) -> list[int]:
     return _direct(master)
 
 
 def _query_workers(worker: int) -> list[int]:
-    """gunicorn worker -> multiprocessing's fork server -> query workers."""
+    """server process -> multiprocessing's fork server -> query workers."""
     return [q for server in _direct(worker) for q in _direct(server)]
 
 
 def test_a_killed_query_worker_is_replaced_without_dropping_other_requests(served) -> None:
     process, base = served
-    worker = _gunicorn_workers(process.pid)[0]
+    worker = _server_workers(process.pid)[0]
+    _, rate = _baseline(base, "SELECT ?s {{ ?s ?p ?o }} LIMIT {}")
     statuses: Counter[int] = Counter()
     stop = threading.Event()
 
@@ -146,6 +181,7 @@ def test_a_killed_query_worker_is_replaced_without_dropping_other_requests(serve
     for thread in threads:
         thread.start()
     kills = 0
+    started = time.monotonic()
     try:
         for _ in range(4):
             time.sleep(0.4)  # a kill point while the clients run
@@ -158,14 +194,18 @@ def test_a_killed_query_worker_is_replaced_without_dropping_other_requests(serve
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
+    window = time.monotonic() - started
     assert kills >= 3
-    # a worker killed in the middle of a query costs that query (500); no other request fails
-    assert statuses[200] > 10 and set(statuses) <= {200, 500} and statuses[500] <= kills, statuses
+    # a worker killed in the middle of a query costs that query (500); no other request fails, and the
+    # three clients keep going at a fair share of what one client did alone just before
+    assert set(statuses) <= {200, 500} and statuses[500] <= kills, statuses
+    assert statuses[200] >= max(3, 0.1 * rate * window), (statuses, rate, window)
     assert _query(base, "ASK { ?s ?p ?o }")[0] == 200
 
 
 def test_runaways_are_stopped_at_their_deadline_while_normal_queries_are_answered(served) -> None:
     _, base = served
+    slowest, rate = _baseline(base, "SELECT ?s WHERE {{ ?s a ?c }} LIMIT {}")
     runaway_results: list[tuple[int, float]] = []
     normal: Counter[int] = Counter()
     stop = threading.Event()
@@ -182,21 +222,23 @@ def test_runaways_are_stopped_at_their_deadline_while_normal_queries_are_answere
 
     runners = [threading.Thread(target=runaway) for _ in range(1)]
     normals = [threading.Thread(target=normal_client) for _ in range(2)]
+    started = time.monotonic()
     for thread in runners + normals:
         thread.start()
     for thread in runners:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
+    window = time.monotonic() - started
     stop.set()
     for thread in normals:
         thread.join(timeout=30)
     assert [s for s, _ in runaway_results] == [504, 504]
-    assert all(seconds < 2 + 3 for _, seconds in runaway_results), runaway_results
-    assert normal[200] > 5 and set(normal) == {200}, normal
+    assert all(seconds < 2 + 3 + 10 * slowest for _, seconds in runaway_results), (runaway_results, slowest)
+    assert set(normal) == {200} and normal[200] >= max(3, 0.1 * rate * window), (normal, rate, window)
 
 
-def test_a_gunicorn_worker_killed_with_sigkill_is_replaced_and_takes_its_query_workers_with_it(served) -> None:
+def test_a_server_process_killed_with_sigkill_is_replaced_and_takes_its_query_workers_with_it(served) -> None:
     process, base = served
-    [worker] = _gunicorn_workers(process.pid)
+    [worker] = _server_workers(process.pid)
     results: list[int] = []
     hung = threading.Thread(target=lambda: results.append(_safe_query(base, RUNAWAY + " # killed")))
     hung.start()
@@ -207,16 +249,14 @@ def test_a_gunicorn_worker_killed_with_sigkill_is_replaced_and_takes_its_query_w
     assert query_workers
     os.kill(worker, signal.SIGKILL)
     hung.join(timeout=15)
-    deadline = time.monotonic() + 5  # the fork server exits, and its query workers with it (PDEATHSIG)
-    while time.monotonic() < deadline and any(_alive(p) for p in query_workers):
-        time.sleep(0.05)
-    assert not [p for p in query_workers if _alive(p)]
+    # the fork server exits, and its query workers with it (PDEATHSIG), however long a busy machine takes
+    assert _wait_dead(query_workers) == []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if _safe_query(base, "ASK {}") == 200:
             break
         time.sleep(0.1)
-    assert _gunicorn_workers(process.pid) != [worker]
+    assert _server_workers(process.pid) != [worker]
     assert _query(base, "ASK { ?s ?p ?o }")[0] == 200
 
 
@@ -265,3 +305,94 @@ def test_sixteen_concurrent_clients_get_zero_errors(served) -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert statuses == {200: 400}, statuses
+
+
+def test_no_process_outlives_a_server_killed_under_load(release: ReleaseOutcome) -> None:
+    """The whole server SIGKILLed (its main process, then what is left of the group's top) while clients
+    and a runaway keep its query processes busy: every process it started ends, none stays with parent 1."""
+    process, base = start_server(release.path, "--query-workers", "2", "--query-timeout", "20")
+    stop = threading.Event()
+    try:
+        tree_before = children(process.pid)
+
+        def client(n: int) -> None:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                _safe_query(base, f"SELECT ?s {{ ?s ?p ?o }} LIMIT {n * 10000 + i}")
+
+        clients = [threading.Thread(target=client, args=(n,)) for n in range(3)]
+        clients.append(threading.Thread(target=lambda: _safe_query(base, RUNAWAY + " # outlive")))
+        for thread in clients:
+            thread.start()
+        deadline = time.monotonic() + 10
+        worker = _server_workers(process.pid)[0]
+        while time.monotonic() < deadline and not _busy_query_worker(worker):
+            time.sleep(0.05)
+        tree = sorted(set(tree_before) | set(children(process.pid)))
+        assert _query_workers(worker)
+        os.kill(process.pid, signal.SIGKILL)  # the main process only: its server process must notice
+        process.wait(timeout=30)
+        assert _wait_dead(tree) == [], [process_name(p) for p in tree if _alive(p)]
+    finally:
+        stop.set()
+        stop_server(process)
+
+
+def test_a_body_that_trickles_past_its_deadline_is_cut_with_408_and_others_are_served(served) -> None:
+    _, base = served
+    slowest, _ = _baseline(base)
+    answers: list[tuple[bytes, float]] = []
+
+    def trickle_body() -> None:
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", _port(base)), timeout=20) as sock:
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 100\r\n\r\nASK")
+            data = b""
+            while time.monotonic() - started < 15 and b"\r\n" not in data:
+                try:
+                    sock.settimeout(0.5)
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                except TimeoutError:
+                    try:
+                        sock.sendall(b" ")  # one more byte, never the whole body
+                    except OSError:
+                        break
+        answers.append((data.split(b"\r\n", 1)[0], time.monotonic() - started))
+
+    slow = [threading.Thread(target=trickle_body) for _ in range(6)]  # more than the server's 4 threads
+    for thread in slow:
+        thread.start()
+    time.sleep(0.5)  # the slow bodies are in (a point of the scenario, not a readiness wait)
+    latencies = [_query(base, f"ASK {{ ?s ?p {i + 100} }}") for i in range(4)]
+    for thread in slow:
+        thread.join(timeout=30)
+    assert all(status == 200 for status, _ in latencies)
+    # a slow body holds a server thread until its deadline at most (3 s here), never longer
+    assert max(seconds for _, seconds in latencies) < 3 + 3 + 10 * slowest, (latencies, slowest)
+    assert len(answers) == 6 and all(line.split()[1:2] == [b"408"] for line, _ in answers), answers
+    assert all(seconds < 3 + 3 + 10 * slowest for _, seconds in answers), answers
+
+
+def test_sighup_restarts_the_server_processes_and_the_old_query_processes_end(release: ReleaseOutcome) -> None:
+    process, base = start_server(release.path, "--query-workers", "2")
+    try:
+        [worker] = _server_workers(process.pid)
+        old = [worker, *_direct(worker), *_query_workers(worker)]
+        os.kill(process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _server_workers(process.pid) in ([worker], []):
+            time.sleep(0.1)
+        assert _server_workers(process.pid) not in ([worker], [])
+        assert _wait_dead(old) == []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _safe_query(base, "ASK { ?s ?p ?o }") != 200:
+            time.sleep(0.1)
+        assert _query(base, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3")[0] == 200
+        assert process.poll() is None  # the main process stayed: a restart, not a stop
+    finally:
+        stop_server(process)

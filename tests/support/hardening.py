@@ -22,7 +22,7 @@ from .serving import stop as stop_server  # noqa: F401
 
 def start_server(release: Path, *extra: str, env: dict[str, str] | None = None,
                  timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """``heg serve`` (gunicorn, as ``python -m sparql_endpoint``) on 127.0.0.1 and a free port, polled until
+    """``heg serve`` (granian, as ``python -m sparql_endpoint``) on 127.0.0.1 and a free port, polled until
     it answers; returns (process, base URL). See tests/support/serving.py."""
     return serving.start(release, *extra, command=[sys.executable, "-m", "sparql_endpoint"], env=env,
                          timeout=timeout)
@@ -67,7 +67,7 @@ def rss_kib(pid: int) -> int:
 
 
 def tree_rss(pid: int) -> dict[int, int]:
-    """VmRSS (KiB) of ``pid`` and every descendant: gunicorn master, workers, fork server, query workers."""
+    """VmRSS (KiB) of ``pid`` and every descendant: main process, server processes, fork server, query workers."""
     return {p: rss_kib(p) for p in [pid, *children(pid)]}
 
 

@@ -78,7 +78,7 @@ def start(release: Path, *extra: str, command: list[str] | None = None, env: dic
 
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # the server's own process group: gunicorn and its workers
+        os.killpg(process.pid, signal.SIGTERM)  # the server's own process group: the HTTP server and its processes
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
