@@ -76,8 +76,15 @@ def test_a_moved_latest_is_followed_without_a_restart(series_copy: Path) -> None
     with app_factory(TEST_SETTINGS) as make:
         client = make(RELEASE_DIR=str(series_copy / "latest")).test_client()
         assert client.get(ADDED).status_code == 404
+        count = {"query_string": {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                 "headers": {"Accept": "application/sparql-results+json"}}
+        before = [client.get("/sparql", **count) for _ in range(2)]  # the second is a replay of the fast path
+        assert before[0].data == before[1].data and before[1].headers["X-Release"] == THIRD
         point_latest(series_copy, SECOND)
         wait_for_release(client, SECOND)
+        after = client.get("/sparql", **count)  # never the old latest's kept answer
+        assert after.headers["X-Release"] == SECOND and after.data != before[0].data
+        assert after.headers["ETag"] != before[0].headers["ETag"]
         assert client.get(ADDED).status_code == 200  # the unversioned paths answer from the new latest
         assert client.get(ADDED).headers["X-Release"] == SECOND
         assert client.get(f"/releases/{THIRD}{KEPT}").status_code == 200  # the old latest stays served
