@@ -40,6 +40,18 @@ def negotiated(suffix_format: Format | None) -> Format:
     return negotiate(RESOURCE_FORMATS, request.accept_mimetypes, request.args.get("format"))
 
 
+def suffix_format(local: str, ext: str | None, otherwise: str = "") -> Format | None:
+    """The format a document's suffix names (``/catalog.ttl``: Turtle), None without one, or a 404 saying
+    which suffixes exist (and ``otherwise``, the unsuffixed alternative, when there is one)."""
+    if ext is None:
+        return None
+    fmt = SUFFIXES.get("." + ext)
+    if fmt is None:
+        raise ResourceNotFound(f"{local}.{ext} does not exist.",
+                               hint="Use one of the suffixes " + ", ".join(SUFFIXES) + otherwise + ".")
+    return fmt
+
+
 def representation_headers(path: str, fmt: Format, suffixed: bool) -> dict[str, str]:
     """Vary, Content-Location and the alternates of one resource's representations."""
     root = request.script_root
@@ -158,14 +170,8 @@ def graph_document(name: str, local: str, ext: str | None,
     if name not in release.graphs:
         raise ResourceNotFound(f"{local} is not a graph of this release.",
                                hint=f"The graphs are: {', '.join('/graph/' + g for g in release.graphs)}.")
-    suffix_format = None
-    if ext is not None:
-        suffix_format = SUFFIXES.get("." + ext)
-        if suffix_format is None:
-            raise ResourceNotFound(f"{local}.{ext} does not exist.",
-                                   hint="Use one of the suffixes " + ", ".join(SUFFIXES) + ".")
-    fmt = negotiated(suffix_format)
-    headers = representation_headers(local, fmt, suffix_format is not None)
+    fmt = negotiated(suffixed := suffix_format(local, ext))
+    headers = representation_headers(local, fmt, suffixed is not None)
     etag = etag_of(state.validator, "graph", local, fmt.key)
     cached = not_modified(etag, state.modified, headers)
     if cached is not None:

@@ -16,15 +16,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import ResourceNotFound
 from ..history import catalog
 from ..http.conditional import etag_of, finish, not_modified
-from ..http.negotiation import HTML, RESOURCE_FORMATS, SUFFIXES
+from ..http.negotiation import HTML, RESOURCE_FORMATS
 from ..http.release_paths import VERSION_KEY, unversioned_root
 from ..linked_data import rdf
 from ..registry import answering_version, get_releases
 from ..state import get_state
-from .linked_data import negotiated, representation_headers
+from .linked_data import negotiated, representation_headers, suffix_format
 
 bp = Blueprint("releases", __name__)
 #: the header naming the release that answered
@@ -35,14 +34,8 @@ RELEASE_HEADER = "X-Release"
 @bp.route("/releases.<ext>", methods=["GET"])
 def index(ext: str | None) -> Response:
     """Every kept release, newest first: version, date, triples, what changed, links."""
-    suffix_format = None
-    if ext is not None:
-        suffix_format = SUFFIXES.get("." + ext)
-        if suffix_format is None:
-            raise ResourceNotFound(f"/releases.{ext} does not exist.",
-                                   hint="Use one of the suffixes " + ", ".join(SUFFIXES) + ", or /releases/.")
-    fmt = negotiated(suffix_format)
-    headers = representation_headers("/releases", fmt, suffix_format is not None)
+    fmt = negotiated(suffixed := suffix_format("/releases", ext, ", or /releases/"))
+    headers = representation_headers("/releases", fmt, suffixed is not None)
     if fmt is HTML:
         headers["Content-Location"] = f"{request.script_root}/releases/"
     served = get_releases()
