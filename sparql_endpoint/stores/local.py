@@ -1,4 +1,5 @@
-"""The release's own pyoxigraph store, opened read-only by each query worker process (:mod:`.pool`)."""
+"""The release's own pyoxigraph store, opened read-only by each query worker process (:mod:`.pool`), and
+copied into memory there when the release has at most ``STORE_IN_MEMORY_QUADS`` quads."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ class LocalStore:
                           queue_wait=config["QUEUE_WAIT"], retry_after=config["RETRY_AFTER"],
                           memory_mb=config["WORKER_MEMORY_MB"],
                           sandbox=config["WORKER_SANDBOX"] and not config["SERVICE_ALLOWLIST"],
-                          deprioritize_after=config["QUERY_DEPRIORITIZE_AFTER"])
+                          deprioritize_after=config["QUERY_DEPRIORITIZE_AFTER"],
+                          in_memory=release.triples.get("total", 0) <= config["STORE_IN_MEMORY_QUADS"])
         return cls(release, pool)
 
     def execute(self, job: Job, timeout: float) -> Outcome:
