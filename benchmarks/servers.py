@@ -11,6 +11,7 @@ A peer that is not installed is reported and skipped, never a crash.
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import os
 import shutil
@@ -61,9 +62,10 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not become ready: see {log.name}")
 
-    def stop(self) -> None:
+    def stop(self, force: bool = False) -> None:
+        """Stop the server and everything it started (``force``: at once, mid-request)."""
         if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGKILL if force else signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -86,7 +88,8 @@ def oxigraph(release: Path, workdir: Path) -> Server | str:
     binary = _tool("oxigraph")
     if not binary:
         return "oxigraph server not found: `pip install oxigraph` to compare with it"
-    store = workdir / f"oxigraph-store-{release.name}"
+    # named after the whole path: releases of different sources may share a version (1x and 10x runs do)
+    store = workdir / f"oxigraph-store-{hashlib.sha256(str(release.resolve()).encode()).hexdigest()[:12]}"
     if not store.exists():
         shutil.copytree(release.resolve() / "store", store)
     port = free_port()
