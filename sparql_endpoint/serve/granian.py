@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from granian import Granian
-from granian.constants import HTTPModes, Interfaces
+from granian.constants import HTTPModes, Interfaces, RuntimeModes
 from granian.http import HTTP1Settings
 
 from ..app import create_app
@@ -51,13 +51,15 @@ def head_buffer(settings: Mapping[str, Any]) -> int:
 
 
 def granian_server(settings: dict[str, Any], checked: Mapping[str, Any], *, host: str, port: int, workers: int,
-                   threads: int, log_level: str) -> Granian:
-    """The server; ``settings``: the overrides from the command line, ``checked``: the validated settings."""
+                   threads: int, log_level: str, io_threads: int = 2) -> Granian:
+    """The server; ``settings``: the overrides from the command line, ``checked``: the validated settings.
+    ``io_threads``: granian's runtime threads (connections' I/O; more than one: its multi-threaded runtime)."""
     os.environ[SETTINGS_ENV] = json.dumps(settings)
     os.environ[LOG_LEVEL_ENV] = log_level
     return Granian(
         "sparql_endpoint.serve.granian:load", address=host, port=port, interface=Interfaces.WSGI, factory=True,
         workers=workers, blocking_threads=threads, backpressure=checked["WORKER_CONNECTIONS"],
+        runtime_threads=io_threads, runtime_mode=RuntimeModes.mt if io_threads > 1 else RuntimeModes.st,
         http=HTTPModes.http1, websockets=False,
         http1_settings=HTTP1Settings(header_read_timeout=int(checked["CLIENT_HEADER_TIMEOUT"] * 1000),
                                      keep_alive=checked["KEEPALIVE"] > 0, max_buffer_size=head_buffer(checked)),

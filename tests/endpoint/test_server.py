@@ -99,3 +99,29 @@ def test_bad_releases_dir_exits_2_before_starting_workers(release_dir, tmp_path)
     assert result.returncode == 2
     assert "RELEASES_DIR" in result.stderr and "is not a directory" in result.stderr
     assert "Traceback" not in result.stderr and "gunicorn" not in result.stderr.lower()
+
+
+def test_granian_with_one_io_thread_answers_like_the_default(fixture_release, server: str) -> None:
+    """``--io-threads 1`` is granian's single-threaded runtime, the default 2 its multi-threaded one: the
+    same answer from both (the module's server runs with the default)."""
+    query = "SELECT ?s WHERE { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> } ORDER BY ?s"
+
+    def ask(url: str) -> list[str]:
+        sparql = SPARQLWrapper(url)
+        sparql.setQuery(query)
+        sparql.setReturnFormat(JSON)
+        return [row["s"]["value"] for row in sparql.queryAndConvert()["results"]["bindings"]]
+
+    process, url = start(fixture_release, "--io-threads", "1")
+    try:
+        answer = ask(url)
+    finally:
+        stop(process)
+    assert answer and answer == ask(server)
+
+
+def test_io_threads_below_one_exits_2_naming_the_option(fixture_release) -> None:
+    result = subprocess.run([sys.executable, "-m", "sparql_endpoint", "--release", str(fixture_release),
+                             "--io-threads", "0"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--io-threads" in result.stderr
