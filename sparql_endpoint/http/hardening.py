@@ -18,6 +18,7 @@ header (the one the proxy itself appended). Beyond the limit: 429 with ``Retry-A
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import threading
@@ -91,6 +92,11 @@ def _in(address: str, networks: tuple[str, ...]) -> bool:
     return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
 
 
+#: the client address checks run on every request, the fast path's replays included; addresses repeat
+ADDRESS_MEMO = 4096
+
+
+@functools.lru_cache(maxsize=ADDRESS_MEMO)
 def bucket_key(address: str) -> str:
     try:
         ip = ipaddress.ip_address(address)
@@ -102,6 +108,7 @@ def bucket_key(address: str) -> str:
     return str(ip)
 
 
+@functools.lru_cache(maxsize=ADDRESS_MEMO)
 def _is_loopback(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address)
