@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Flask
 
+from heg_core.release import IN_MEMORY_QUADS
+
 from .errors import ConfigError
 from .stores import STORE_KINDS
 
@@ -135,7 +137,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "MAX_REQUEST_BYTES": (1_048_576, _positive_int),
     "MAX_NESTING": (100, _positive_int),
     "WORKER_MEMORY_MB": (2048, _non_negative_int),
-    "STORE_IN_MEMORY_QUADS": (1_000_000, _non_negative_int),  # releases up to this size: queried in memory; 0: never
+    "STORE_IN_MEMORY_QUADS": (IN_MEMORY_QUADS, _non_negative_int),  # releases up to this size: queried in memory; 0: never
     "WORKER_SANDBOX": (True, _bool),
     "SERVICE_ALLOWLIST": ((), _iri_list),
     "CACHE_ENTRIES": (512, _non_negative_int),

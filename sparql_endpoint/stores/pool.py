@@ -29,6 +29,8 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+from heg_core.release import in_memory_copy
+
 from ..errors import Overloaded, QueryFailed, QueryTimeout
 from .jobs import Job, Outcome, syntax_error
 from .results import serialize, serialize_whole, serialize_within
@@ -131,8 +133,7 @@ def open_worker_store(store_path: str, in_memory: bool) -> tuple[Any, str]:
     if not in_memory:
         return disk, "disk"
     try:
-        memory = ox.Store()
-        memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+        memory = in_memory_copy(disk)
     except MemoryError:
         return disk, "disk (the in-memory copy did not fit WORKER_MEMORY_MB)"
     del disk

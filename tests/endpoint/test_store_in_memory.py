@@ -86,3 +86,15 @@ def test_every_example_query_answers_the_same_from_memory_and_from_disk(make_app
 def test_a_negative_limit_is_refused_with_the_setting_named(make_app, real: Path) -> None:
     with pytest.raises(Exception, match="STORE_IN_MEMORY_QUADS"):
         make_app(real, STORE_IN_MEMORY_QUADS=-1)
+
+
+def test_the_in_memory_copy_holds_the_stores_quads_in_its_order(real: Path) -> None:
+    """One home for the copy (heg_core.release): `heg query` and the query processes list quads alike."""
+    from heg_core.release import IN_MEMORY_QUADS, in_memory_copy, open_store
+
+    release = load_release(real)
+    disk = open_store(release, in_memory=False)
+    quads = list(disk.quads_for_pattern(None, None, None, None))
+    assert len(quads) == release.triples["total"] <= IN_MEMORY_QUADS
+    assert list(in_memory_copy(disk).quads_for_pattern(None, None, None, None)) == quads
+    assert list(open_store(release).quads_for_pattern(None, None, None, None)) == quads  # in memory by default
