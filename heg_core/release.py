@@ -167,8 +167,8 @@ def open_store(release: Release, *, in_memory: bool | None = None) -> ox.Store:
 
 
 def in_memory_copy(store: ox.Store) -> ox.Store:
-    """Every quad of ``store`` in a new in-memory store, inserted in the order ``store`` gives them (so
-    two copies of one store list their quads, and answer unordered queries, alike)."""
+    """Every quad of ``store`` in a new in-memory store. Its own order is not ``store``'s, but two copies of
+    one store list their quads, and answer queries without ORDER BY, alike."""
     memory = ox.Store()
     memory.bulk_extend(store.quads_for_pattern(None, None, None, None))
     return memory
