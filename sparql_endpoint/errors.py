@@ -90,6 +90,13 @@ class Overloaded(EndpointError):
     status = 503
     title = "Service Unavailable: too many queries"
 
+    @classmethod
+    def busy(cls, retry_after: int) -> Overloaded:
+        """Every query slot and queue place taken (the local pool's and the remote store's words alike)."""
+        return cls("Too many queries are running or waiting right now.",
+                   hint=f"Retry after {retry_after} s; for heavy use, download the release dumps.",
+                   headers={"Retry-After": str(retry_after)})
+
 
 class QueryTimeout(EndpointError):
     status = 504

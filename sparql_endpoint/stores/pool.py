@@ -295,9 +295,7 @@ class WorkerPool:
     # -- work
     def run(self, job: Job, timeout: float) -> Outcome:
         self.start()
-        busy = Overloaded("Too many queries are running or waiting right now.",
-                          hint=f"Retry after {self.retry_after} s; for heavy use, download the release dumps.",
-                          headers={"Retry-After": str(self.retry_after)})
+        busy = Overloaded.busy(self.retry_after)
         if not self._admission.acquire(blocking=False):
             raise busy
         try:

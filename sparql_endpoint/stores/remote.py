@@ -180,9 +180,7 @@ class RemoteStore:
             self._admission.release()
 
     def _busy(self) -> Overloaded:
-        return Overloaded("Too many queries are running or waiting right now.",
-                          hint=f"Retry after {self.retry_after} s; for heavy use, download the release dumps.",
-                          headers={"Retry-After": str(self.retry_after)})
+        return Overloaded.busy(self.retry_after)
 
     def _dataset(self, job: Job) -> list[tuple[str, str]]:
         """The protocol's dataset parameters that give the store the dataset the local store uses: the union
