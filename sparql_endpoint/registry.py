@@ -20,12 +20,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, has_request_context, request
 
 from heg_core.errors import HegError
-from heg_core.release import KeptReleases, list_releases, load_release, verify_store
+from heg_core.release import KeptReleases, Release, list_releases, load_release, verify_store
 
 from .errors import ReleaseNotServed, ReleaseUnavailable, VersionedQueriesUnsupported
 from .http.release_paths import VERSION_KEY
@@ -33,6 +33,7 @@ from .state import EXTENSION, EndpointState
 from .stores import NEEDS_LOCAL_STORE
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 #: seconds between two looks at where ``RELEASE_DIR`` points
 CHECK_EVERY = 1.0
 _STATE_KEY = "heg.release.state"
@@ -56,6 +57,7 @@ class Releases:
         self._warned: set[str] = set()
         self._lock = threading.RLock()
         self._kept: tuple[Any, KeptReleases] | None = None
+        self._files: dict[tuple[str, str, str], Any] = {}
 
     # -- the latest release, followed when the link moves
     @property
@@ -130,6 +132,25 @@ class Releases:
 
     def why_not_queryable(self, version: str) -> str | None:
         return self._unavailable.get(version)
+
+    def opened(self) -> list[str]:
+        """The older releases opened so far (each with its own query processes)."""
+        with self._lock:
+            return sorted(self._older)
+
+    def release_of(self, version: str) -> Release | None:
+        """The kept (or latest) release ``version``, read from its folder; its store is not opened."""
+        latest = self.latest.release
+        return latest if version == latest.version else self.kept().get(version)
+
+    def from_files(self, release: Release, name: str, load: Callable[[], T]) -> T:
+        """Immutable data read from a release's files (not its store, so no query process is started for
+        it), loaded once per release and kept for as long as the server runs."""
+        key = (str(release.path), release.digest, name)
+        with self._lock:
+            if key not in self._files:
+                self._files[key] = load()
+            return self._files[key]
 
     # -- one release's state
     def state_for(self, version: str) -> EndpointState:

@@ -2,24 +2,47 @@
 ``predecessor-version`` and ``successor-version``, linking only releases in which the resource exists.
 
 A resource exists in a release when the release states something about it (it is the subject of a triple
-in one of its graphs). The set of such IRIs is read once per served release (one SELECT, kept for as long
-as the release is served), so the links cost a set lookup per release and request.
+in one of its graphs). The set of such IRIs is read once per release from its TriG dump (every graph of
+the release), not from its store: the links of the latest release's pages start no query process for the
+older releases. Then they cost a set lookup per release and request. A release without its TriG (made
+before there was one) is asked with one SELECT instead.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+
+import pyoxigraph as ox
 from flask import request
 
 from heg_core.errors import HegError
+from heg_core.release import Release
 
 from ..http.release_paths import VERSION_KEY, unversioned_root, versioned_path
 from ..reads import select
 from ..registry import get_releases
 from ..state import EndpointState, get_state
 
+log = logging.getLogger(__name__)
+
+
+TRIG = "heg.trig"
+
+
+def subjects_in_files(release: Release) -> frozenset[str] | None:
+    """Every IRI of the release's own ``id/`` space that is the subject of a quad of its TriG dump; None
+    when the release has no TriG."""
+    path = release.path / TRIG
+    if not path.is_file():
+        return None
+    prefix = release.base_iri + "id/"
+    return frozenset(q.subject.value for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
+                     if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix))
+
 
 def subjects(state: EndpointState) -> frozenset[str]:
-    """Every IRI of the release's own ``id/`` space that the release states something about."""
+    """Every IRI of the release's own ``id/`` space that the release states something about (its store)."""
     base = state.release.base_iri
 
     def load() -> frozenset[str]:
@@ -35,11 +58,17 @@ def holding(iri: str) -> list[str]:
     served = get_releases()
     found = []
     for version in served.queryable():
-        try:
-            state = served.state_for(version)
-        except HegError:  # a release that cannot be opened holds nothing we can link to
+        release = served.release_of(version)
+        if release is None or served.why_not_queryable(version):  # nothing there we could link to
             continue
-        if iri in subjects(state):
+        try:
+            held = served.from_files(release, "subjects", functools.partial(subjects_in_files, release))
+            if held is None:
+                held = subjects(served.state_for(version))
+        except (HegError, OSError, SyntaxError) as exc:  # a damaged release holds nothing we can link to
+            log.warning("release %s: its resources could not be read for the Link headers: %s", version, exc)
+            continue
+        if iri in held:
             found.append(version)
     return found
 
