@@ -10,7 +10,7 @@ machine slows every server alike and the ratios stay meaningful. Mixes:
 Then, on a synthetic 10x release (``benchmarks/build.py``'s sources), every example query (each text new)
 and the distinct mix against rdflib-endpoint; and the memory of our whole process tree under 64
 connections for 60 s. It prints req/s, p50, p99 and errors per cell, our ratio to each peer, and each goal
-met or not. About 5 minutes; not part of CI.
+met or not. About 3.5 minutes with one round (the default), 6.5 with ``--repeat 3``; not part of CI.
 
     python -m benchmarks.endpoint [--release build/releases/latest] [--duration 4] [--repeat 1] [--json out.json]
 """
