@@ -7,10 +7,10 @@ at once) and a replacement is started in the background, while the other workers
 that dies on its own (a parser stack overflow, the memory limit) is replaced the same way.
 
 A release no larger than ``STORE_IN_MEMORY_QUADS`` is copied, once per worker at start, from its on-disk
-store into an in-memory pyoxigraph store, and queries run there: the same quads, answered 2-10 times
+store into an in-memory pyoxigraph store, and queries run there: the same quads, answered 1.5-7 times
 faster than through RocksDB (measured: docs/benchmarks.md). A larger one is queried on disk.
 
-Inside a worker, before the store is opened: an address-space limit (``WORKER_MEMORY_MB``) and, unless
+Inside a worker: an address-space limit (``WORKER_MEMORY_MB``, once the store is open) and, unless
 SERVICE calls are allowed, a private network namespace with no interfaces, so that even a query that got
 past :mod:`sparql_endpoint.sparql.policy` could not open a connection (best effort: skipped where the kernel
 refuses it).
@@ -123,19 +123,28 @@ def _release_fork_server() -> None:
         server._forkserver_alive_fd = None  # type: ignore[union-attr]
 
 
-def open_worker_store(store_path: str, in_memory: bool) -> tuple[Any, str]:
+#: the in-memory copy may take at most this share of ``WORKER_MEMORY_MB``; the rest is the queries'
+COPY_SHARE = 4
+#: resident bytes of the in-memory copy per quad (measured: +21 MB for the 37,869 quads of the 10x release)
+COPY_BYTES_PER_QUAD = 600
+
+
+def open_worker_store(store_path: str, in_memory: bool, memory_mb: int = 0) -> tuple[Any, str]:
     """The store a worker queries, and where it is: ``memory`` (every quad of the on-disk store copied into
-    an in-memory store, which then answers alone) or ``disk`` (the on-disk store, read-only). A copy that
-    does not fit the worker's memory limit falls back to the disk."""
+    an in-memory store, which then answers alone) or ``disk`` (the on-disk store, read-only). Runs before
+    the address-space limit is set (an allocation past it aborts the process: Rust's allocator does not
+    raise); a copy estimated to take more than 1/``COPY_SHARE`` of ``memory_mb`` is not made, leaving the
+    queries their room, and the reason is given."""
     import pyoxigraph as ox
 
     disk = ox.Store.read_only(store_path)
     if not in_memory:
         return disk, "disk"
-    try:
-        memory = in_memory_copy(disk)
-    except MemoryError:
-        return disk, "disk (the in-memory copy did not fit WORKER_MEMORY_MB)"
+    estimate_mb = len(disk) * COPY_BYTES_PER_QUAD / 1_048_576
+    if memory_mb and estimate_mb * COPY_SHARE > memory_mb:
+        return disk, (f"disk (an in-memory copy would take about {estimate_mb:.0f} MB, more than 1/{COPY_SHARE} "
+                      f"of WORKER_MEMORY_MB={memory_mb}: raise it or lower STORE_IN_MEMORY_QUADS)")
+    memory = in_memory_copy(disk)
     del disk
     return memory, "memory"
 
@@ -146,12 +155,12 @@ def worker_main(conn: Connection, store_path: str, memory_mb: int, sandbox: bool
     isolated = _isolate_network() if sandbox else False
     if die_with_parent:  # after the namespace change, which may reset the parent-death signal
         _die_with_parent()
-    _limit_memory(memory_mb)
     try:
-        store, where = open_worker_store(store_path, in_memory)
+        store, where = open_worker_store(store_path, in_memory, memory_mb)
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
+    _limit_memory(memory_mb)  # for the queries, after the copy (see open_worker_store)
     conn.send(("ready", {"pid": os.getpid(), "network_isolated": isolated, "store": where}))
     while True:
         try:
@@ -241,7 +250,9 @@ class WorkerPool:
         if status != "ready" or self._closed:
             if status != "ready":
                 worker.process.join(timeout=2)  # its exit code says whether it failed or was killed
-            stopped_by_signal = (worker.process.exitcode or 0) < 0 and worker.process.exitcode != -11
+            # killed by someone (the operator, the OOM killer) is replaced; a crash (SIGABRT, SIGSEGV) is a
+            # failure: replacing it would start the same crash again and again
+            stopped_by_signal = worker.process.exitcode in (-signal.SIGKILL, -signal.SIGTERM)
             if status != "ready" and not stopped_by_signal and not self._closed:
                 log.error("query worker failed to start: %s", info)
                 self._failures += 1

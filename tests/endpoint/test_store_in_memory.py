@@ -99,3 +99,17 @@ def test_the_in_memory_copy_holds_the_stores_quads_and_two_copies_list_them_alik
     copy = list(in_memory_copy(disk).quads_for_pattern(None, None, None, None))
     assert set(copy) == set(quads) and len(copy) == len(quads)
     assert list(open_store(release).quads_for_pattern(None, None, None, None)) == copy  # in memory by default
+
+
+def test_a_copy_that_would_take_more_than_its_share_of_the_memory_limit_is_not_made(real: Path) -> None:
+    """The copy is made before the address-space limit is set (past it Rust's allocator aborts the process
+    instead of raising), and only when it would leave the queries 3/4 of ``WORKER_MEMORY_MB``."""
+    from sparql_endpoint.stores.pool import open_worker_store
+
+    store_path = str(load_release(real).store_path)
+    kept, where = open_worker_store(store_path, True, memory_mb=2048)
+    assert where == "memory" and not isinstance(kept, type(None))
+    _, where = open_worker_store(store_path, True, memory_mb=1)  # any copy takes more than 1/4 of 1 MB
+    assert where.startswith("disk (an in-memory copy would take") and "STORE_IN_MEMORY_QUADS" in where
+    _, where = open_worker_store(store_path, False, memory_mb=1)
+    assert where == "disk"
