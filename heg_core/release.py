@@ -154,11 +154,17 @@ def load_release(directory: str | os.PathLike[str], *, require_store: bool = Tru
 IN_MEMORY_QUADS = 200_000
 
 
+def fits_in_memory(release: Release, limit: int = IN_MEMORY_QUADS) -> bool:
+    """Whether the release has at most ``limit`` quads (all graphs, as its manifest counts them)."""
+    total = release.triples.get("total")
+    return total is not None and total <= limit
+
+
 def open_store(release: Release, *, in_memory: bool | None = None) -> ox.Store:
     """The release's pyoxigraph store, read-only, in this process; copied into memory when ``in_memory``
-    (default: when the release has at most :data:`IN_MEMORY_QUADS` quads)."""
+    (default: when the release :func:`fits_in_memory`)."""
     if in_memory is None:
-        in_memory = release.triples.get("total", IN_MEMORY_QUADS + 1) <= IN_MEMORY_QUADS
+        in_memory = fits_in_memory(release)
     try:
         store = ox.Store.read_only(str(release.store_path))
     except OSError as exc:

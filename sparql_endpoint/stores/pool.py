@@ -129,21 +129,26 @@ COPY_SHARE = 4
 COPY_BYTES_PER_QUAD = 600
 
 
-def open_worker_store(store_path: str, in_memory: bool, memory_mb: int = 0) -> tuple[Any, str]:
+def copy_refused(quads: int, memory_mb: int) -> str | None:
+    """Why an in-memory copy of ``quads`` quads is not made under ``WORKER_MEMORY_MB=memory_mb`` (it would
+    take more than 1/``COPY_SHARE`` of it, leaving the queries too little), or None when it may be."""
+    estimate_mb = quads * COPY_BYTES_PER_QUAD / 1_048_576
+    if memory_mb and estimate_mb * COPY_SHARE > memory_mb:
+        return (f"an in-memory copy would take about {estimate_mb:.0f} MB, more than 1/{COPY_SHARE} of "
+                f"WORKER_MEMORY_MB={memory_mb}: raise it or lower STORE_IN_MEMORY_QUADS")
+    return None
+
+
+def open_worker_store(store_path: str, in_memory: bool) -> tuple[Any, str]:
     """The store a worker queries, and where it is: ``memory`` (every quad of the on-disk store copied into
     an in-memory store, which then answers alone) or ``disk`` (the on-disk store, read-only). Runs before
-    the address-space limit is set (an allocation past it aborts the process: Rust's allocator does not
-    raise); a copy estimated to take more than 1/``COPY_SHARE`` of ``memory_mb`` is not made, leaving the
-    queries their room, and the reason is given."""
+    the address-space limit is set: an allocation past it aborts the process (Rust's allocator does not
+    raise), so the copy is made first, and only when :func:`copy_refused` allowed it."""
     import pyoxigraph as ox
 
     disk = ox.Store.read_only(store_path)
     if not in_memory:
         return disk, "disk"
-    estimate_mb = len(disk) * COPY_BYTES_PER_QUAD / 1_048_576
-    if memory_mb and estimate_mb * COPY_SHARE > memory_mb:
-        return disk, (f"disk (an in-memory copy would take about {estimate_mb:.0f} MB, more than 1/{COPY_SHARE} "
-                      f"of WORKER_MEMORY_MB={memory_mb}: raise it or lower STORE_IN_MEMORY_QUADS)")
     memory = in_memory_copy(disk)
     del disk
     return memory, "memory"
@@ -156,7 +161,7 @@ def worker_main(conn: Connection, store_path: str, memory_mb: int, sandbox: bool
     if die_with_parent:  # after the namespace change, which may reset the parent-death signal
         _die_with_parent()
     try:
-        store, where = open_worker_store(store_path, in_memory, memory_mb)
+        store, where = open_worker_store(store_path, in_memory)
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -263,8 +268,6 @@ class WorkerPool:
             return
         self._failures = 0
         worker.info = info
-        if info.get("store") != "memory" and self.in_memory:
-            log.warning("query worker %s queries the store on disk: %s", info.get("pid"), info.get("store"))
         self._idle.put(worker)
 
     def _discard(self, worker: _Worker) -> None:

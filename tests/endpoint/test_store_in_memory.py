@@ -101,15 +101,14 @@ def test_the_in_memory_copy_holds_the_stores_quads_and_two_copies_list_them_alik
     assert list(open_store(release).quads_for_pattern(None, None, None, None)) == copy  # in memory by default
 
 
-def test_a_copy_that_would_take_more_than_its_share_of_the_memory_limit_is_not_made(real: Path) -> None:
+def test_a_copy_that_would_take_more_than_its_share_of_the_memory_limit_is_not_made(make_app, real: Path) -> None:
     """The copy is made before the address-space limit is set (past it Rust's allocator aborts the process
     instead of raising), and only when it would leave the queries 3/4 of ``WORKER_MEMORY_MB``."""
-    from sparql_endpoint.stores.pool import open_worker_store
+    from sparql_endpoint.stores.pool import copy_refused
 
-    store_path = str(load_release(real).store_path)
-    kept, where = open_worker_store(store_path, True, memory_mb=2048)
-    assert where == "memory" and not isinstance(kept, type(None))
-    _, where = open_worker_store(store_path, True, memory_mb=1)  # any copy takes more than 1/4 of 1 MB
-    assert where.startswith("disk (an in-memory copy would take") and "STORE_IN_MEMORY_QUADS" in where
-    _, where = open_worker_store(store_path, False, memory_mb=1)
-    assert where == "disk"
+    quads = load_release(real).triples["total"]
+    assert copy_refused(quads, 2048) is None and copy_refused(quads, 0) is None  # 0: no limit
+    refused = copy_refused(quads, 1)  # any copy takes more than 1/4 of 1 MB
+    assert refused and refused.startswith("an in-memory copy would take") and "STORE_IN_MEMORY_QUADS" in refused
+    assert copy_refused(200_000, 400) and not copy_refused(200_000, 500)  # about 114 MB: a quarter of 458 MB
+    assert _locations(make_app(real, WORKER_MEMORY_MB=2048)) == ["memory"]
