@@ -58,6 +58,7 @@ class Releases:
         self._lock = threading.RLock()
         self._kept: tuple[Any, KeptReleases] | None = None
         self._files: dict[tuple[str, str, str], Any] = {}
+        self._files_lock = threading.Lock()  # apart from _lock: reading a dump must not hold up state_for
 
     # -- the latest release, followed when the link moves
     @property
@@ -147,7 +148,7 @@ class Releases:
         """Immutable data read from a release's files (not its store, so no query process is started for
         it), loaded once per release and kept for as long as the server runs."""
         key = (str(release.path), release.digest, name)
-        with self._lock:
+        with self._files_lock:
             if key not in self._files:
                 self._files[key] = load()
             return self._files[key]
